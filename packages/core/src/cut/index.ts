@@ -1,0 +1,47 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tf from '@tensorflow/tfjs-core';
+import type { GraphModel } from '@tensorflow/tfjs-converter';
+import { GradCamError } from '../errors.js';
+import type { LayerInfo, ModelCut } from '../types.js';
+import { cutGraphModel, isGraphModel, listGraphModelNodes } from './graph-model.js';
+import { cutLayersModel, listLayersModelLayers } from './layers-model.js';
+
+/** Anything `explain` can cut: a LayersModel, a GraphModel, or a ready-made cut (one per target layer). */
+export type Explainable = tfl.LayersModel | GraphModel | ModelCut | ModelCut[];
+
+/** True for a {@link ModelCut} (an object with `trunk` and `head` functions). */
+export function isModelCut(x: unknown): x is ModelCut {
+  return typeof x === 'object' && x !== null && typeof (x as ModelCut).trunk === 'function' && typeof (x as ModelCut).head === 'function';
+}
+
+/**
+ * Lists a model's layers (LayersModel) or input-dependent nodes (GraphModel) with output shapes, in
+ * execution order. `probe` (GraphModel only) is an example input used to infer shapes.
+ */
+export function listLayers(model: tfl.LayersModel | GraphModel, probe?: tf.Tensor | tf.Tensor[]): LayerInfo[] {
+  if (model instanceof tfl.LayersModel) return listLayersModelLayers(model);
+  if (isGraphModel(model)) return listGraphModelNodes(model, probe);
+  throw new GradCamError('listLayers needs a tfjs LayersModel or GraphModel');
+}
+
+/** The default target: the last layer with a 4-D output of more than one spatial position. */
+export function defaultLayer(model: tfl.LayersModel | GraphModel, probe?: tf.Tensor | tf.Tensor[]): string {
+  const layers = listLayers(model, probe).filter((l) => l.spatial);
+  const last = layers[layers.length - 1];
+  if (!last) throw new GradCamError('the model has no layer with a spatial 4-D (NHWC) output to explain; pass a cut with cutFromFunctions');
+  return last.name;
+}
+
+/**
+ * Cuts `model` at each of `layers` (default: {@link defaultLayer}). Models that are already cuts
+ * are returned as they are.
+ */
+export function cutModel(model: Explainable, layers?: string | string[], probe?: tf.Tensor | tf.Tensor[]): ModelCut[] {
+  if (Array.isArray(model)) return model;
+  if (isModelCut(model)) return [model];
+  const names = layers === undefined ? [defaultLayer(model, probe)] : Array.isArray(layers) ? layers : [layers];
+  if (names.length === 0) throw new GradCamError('`layer` is an empty list: name at least one target layer');
+  if (model instanceof tfl.LayersModel) return names.map((n) => cutLayersModel(model, n));
+  if (isGraphModel(model)) return names.map((n) => cutGraphModel(model, n));
+  throw new GradCamError('explain needs a tfjs LayersModel, a GraphModel or a ModelCut ({ trunk, head })');
+}
