@@ -44,7 +44,6 @@ const models = {
 
 describe.each(['cpu', 'wasm'] as const)('cutting on %s', (backend) => {
   beforeAll(async () => {
-    await tf.setBackend(backend);
     await initBackend({ backend });
   });
   describe.each(Object.keys(models) as Array<keyof typeof models>)('%s', (kind) => {

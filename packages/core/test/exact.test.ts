@@ -118,7 +118,6 @@ const input = () => tf.tensor4d(A.flat(2), [1, 2, 2, 2]);
 
 describe.each(['cpu', 'wasm'] as const)('exact values on %s', (backend) => {
   beforeAll(async () => {
-    await tf.setBackend(backend);
     await initBackend({ backend });
   });
   const models = { LayersModel: layersModel, 'cutFromFunctions pair': functionCut };

@@ -47,7 +47,6 @@ async function model(fused: boolean) {
 
 describe.each(['cpu', 'wasm'] as const)('fused activations on %s', (backend) => {
   beforeAll(async () => {
-    await tf.setBackend(backend);
     await initBackend({ backend });
   });
   it('gradients through fused Relu6/Elu heads equal those of the unfused graph', async () => {

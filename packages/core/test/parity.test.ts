@@ -11,7 +11,6 @@ const ref = loadReference();
 
 describe.each(['cpu', 'wasm'] as const)('parity with pytorch-grad-cam on %s', (backend) => {
   beforeAll(async () => {
-    await tf.setBackend(backend);
     await initBackend({ backend });
   });
   const models = {

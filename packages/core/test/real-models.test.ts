@@ -69,7 +69,6 @@ describeShared('real models (../shared)', [LAYERS_MODEL, GRAPH_MODEL, LABELS, AS
   const labels = JSON.parse(readFileSync(join(shared, LABELS), 'utf8')) as string[];
 
   beforeAll(async () => {
-    await tf.setBackend('wasm');
     await initBackend({ backend: 'wasm' });
     expect(tf.getBackend()).toBe('wasm');
   });

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradientKernels } from './kernels/index.js';
 
 /** The backends gradcam chooses between, fastest first. `node` is `@tensorflow/tfjs-node` (tfjs name `tensorflow`). */
@@ -48,7 +47,17 @@ async function activate(name: BackendName, wasmPaths?: string): Promise<string |
     const why = await tryNode();
     if (why) return why;
   }
-  if (name === 'wasm' && wasmPaths) wasm.setWasmPaths(wasmPaths);
+  if (name === 'wasm') {
+    // Imported here, not at module load: a registered-but-uninitialised wasm backend would become
+    // tfjs's default and make the caller's synchronous tensor code fail before initBackend runs.
+    try {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      registerWasmGradientKernels();
+      if (wasmPaths) wasm.setWasmPaths(wasmPaths);
+    } catch (e) {
+      return `@tensorflow/tfjs-backend-wasm did not load (${(e as Error).message})`;
+    }
+  }
   try {
     const ok = await tf.setBackend(TFJS_NAME[name]);
     if (!ok) return `tfjs could not initialise the ${name} backend`;
@@ -64,22 +73,17 @@ async function activate(name: BackendName, wasmPaths?: string): Promise<string |
  * (with gradcam's extra gradient kernels registered), else the pure-JS cpu backend. `GRADCAM_BACKEND`
  * or `options.backend` forces one (an error if it cannot start). The choice is reported once.
  *
- * If a tfjs backend was already chosen by the caller (e.g. `tf.setBackend('cpu')`) and nothing forces
- * another, that choice is kept.
+ * Tensors created before (e.g. model weights on tfjs's default cpu backend) move to the chosen backend
+ * when used. If the caller already runs on tfjs-node (`tensorflow`) and nothing forces another, it is kept.
  * @returns the name of the active backend.
  */
 export function initBackend(options: BackendOptions = {}): Promise<BackendName> {
-  registerWasmGradientKernels();
   const forced = options.backend ?? envBackend();
   const key = forced ?? 'auto';
   if (current && (key === currentKey || key === 'auto')) return current;
   currentKey = key;
   current = (async () => {
-    const already = tf.engine().backendName;
-    if (!forced && already) {
-      const known = (Object.keys(TFJS_NAME) as BackendName[]).find((k) => TFJS_NAME[k] === already);
-      if (known) return report(known, 'already selected', options.log);
-    }
+    if (!forced && tf.engine().backendName === TFJS_NAME.node) return report('node', 'already selected', options.log);
     const reasons: string[] = [];
     for (const name of forced ? [forced] : ORDER) {
       const why = await activate(name, options.wasmPaths);
