@@ -24,11 +24,19 @@ export function listLayers(model: tfl.LayersModel | GraphModel, probe?: tf.Tenso
   throw new GradCamError('listLayers needs a tfjs LayersModel or GraphModel');
 }
 
+/** Default layers already found, per model and probe shape (a GraphModel needs a full pass to find it). */
+const defaults = new WeakMap<object, Map<string, string>>();
+
 /** The default target: the last layer with a 4-D output of more than one spatial position. */
 export function defaultLayer(model: tfl.LayersModel | GraphModel, probe?: tf.Tensor | tf.Tensor[]): string {
+  const key = JSON.stringify((Array.isArray(probe) ? probe : probe ? [probe] : []).map((t) => t.shape.slice(1)));
+  const cached = defaults.get(model)?.get(key);
+  if (cached) return cached;
   const layers = listLayers(model, probe).filter((l) => l.spatial);
   const last = layers[layers.length - 1];
   if (!last) throw new GradCamError('the model has no layer with a spatial 4-D (NHWC) output to explain; pass a cut with cutFromFunctions');
+  if (!defaults.has(model)) defaults.set(model, new Map());
+  defaults.get(model)!.set(key, last.name);
   return last.name;
 }
 
