@@ -4,11 +4,12 @@ import { type Explainable, cutModel } from './cut/index.js';
 import { isGraphModel } from './cut/graph-model.js';
 import { GradCamError } from './errors.js';
 import { valueAndGradSafe } from './grad.js';
+import { type AugSmoothOptions, augmentationSmooth } from './smoothing.js';
 import { getMethod } from './methods/index.js';
 import type { CamContext, CamMethod } from './methods/method.js';
 import { aggregateLayers, scaleCam } from './normalize.js';
 import { classMatrix } from './scores.js';
-import { type Row, type TargetsOption, expandTargets, scoreRows } from './targets.js';
+import { type Row, type TargetsOption, expandTargets, resolveRows, scoreRows } from './targets.js';
 import type { HeadOutputs, MethodId, ModelCut, Target } from './types.js';
 
 /** Options of {@link explain}. */
@@ -30,6 +31,8 @@ export interface ExplainOptions {
   batchSize?: number;
   /** Force a tfjs backend (see {@link initBackend}). */
   backend?: BackendName;
+  /** Test-time augmentation smoothing (flip × pixel multipliers × scales, maps mapped back and averaged). */
+  augSmooth?: boolean | AugSmoothOptions;
 }
 
 /** The result for one target layer. */
@@ -67,16 +70,6 @@ export interface Explanation {
 function toRows(t: tf.Tensor, n: number, itemIdx: number[]): tf.Tensor {
   if (t.rank === 0 || t.shape[0] !== n || (t.rank === 1 && t.dtype !== 'float32')) return t;
   return tf.gather(t, itemIdx);
-}
-
-function resolveRows(perItem: Array<Target[] | undefined>, top1: () => number[]): Row[] {
-  let best: number[] | undefined;
-  const rows: Row[] = [];
-  perItem.forEach((targets, item) => {
-    if (targets) targets.forEach((target) => rows.push({ item, target }));
-    else rows.push({ item, target: (best ??= top1())[item]! });
-  });
-  return rows;
 }
 
 interface LayerRun extends LayerExplanation {
@@ -177,6 +170,12 @@ function needsProbe(model: Explainable, layer: ExplainOptions['layer']): boolean
  */
 export async function explain(model: Explainable, input: tf.Tensor | tf.Tensor[], options: ExplainOptions = {}): Promise<Explanation> {
   await initBackend(options.backend ? { backend: options.backend } : {});
+  if (options.augSmooth) {
+    const inputs = Array.isArray(input) ? input : [input];
+    const aug = options.augSmooth === true ? {} : options.augSmooth;
+    const plain = { ...options, augSmooth: false };
+    return augmentationSmooth(inputs[0] as tf.Tensor4D, inputs.slice(1), (x) => explainSync(model, x, plain), aug);
+  }
   return explainSync(model, input, options);
 }
 

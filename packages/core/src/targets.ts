@@ -45,8 +45,7 @@ export function expandTargets(targets: TargetsOption, n: number): Array<Target[]
 export function scoreRows(outputs: HeadOutputs, targets: Target[]): tf.Tensor1D {
   const b = targets.length;
   const parts: tf.Tensor1D[] = [];
-  const classRows = targets.map((t) => (typeof t === 'number' ? 1 : 0));
-  if (classRows.some((x) => x === 1)) {
+  if (targets.some((t) => typeof t === 'number')) {
     const m = classMatrix(outputs);
     if (m.shape[0] !== b) throw new GradCamError(`internal: head returned ${m.shape[0]} rows for ${b} targets`);
     const k = m.shape[1];
@@ -55,9 +54,12 @@ export function scoreRows(outputs: HeadOutputs, targets: Target[]): tf.Tensor1D 
         throw new GradCamError(`class ${t} is out of range: the model output has ${k} classes (valid indices 0–${k - 1})`);
       }
     }
-    const idx = targets.map((t) => (typeof t === 'number' ? t : 0));
-    const hot = tf.mul(tf.oneHot(tf.tensor1d(idx, 'int32'), k), tf.tensor2d(classRows, [b, 1]));
-    parts.push(tf.sum(tf.mul(m, hot), 1) as tf.Tensor1D);
+    // A one-hot selection mask built on the CPU side (works for any K, including a single output).
+    const mask = new Float32Array(b * k);
+    targets.forEach((t, r) => {
+      if (typeof t === 'number') mask[r * k + t] = 1;
+    });
+    parts.push(tf.sum(tf.mul(m, tf.tensor2d(mask, [b, k])), 1) as tf.Tensor1D);
   }
   const fns = [...new Set(targets.filter((t): t is Exclude<Target, number> => typeof t !== 'number'))];
   for (const fn of fns) {
@@ -70,4 +72,18 @@ export function scoreRows(outputs: HeadOutputs, targets: Target[]): tf.Tensor1D 
     parts.push(tf.where(mask, tf.cast(tf.reshape(s, [b]), 'float32'), tf.zeros([b])) as tf.Tensor1D);
   }
   return parts.length === 1 ? parts[0]! : (tf.addN(parts) as tf.Tensor1D);
+}
+
+/**
+ * Rows for a batch: each image's explicit targets, or its top-1 class (`top1()[item]`, computed at most
+ * once and only when some image has no explicit target).
+ */
+export function resolveRows(perItem: Array<Target[] | undefined>, top1: () => number[]): Row[] {
+  let best: number[] | undefined;
+  const rows: Row[] = [];
+  perItem.forEach((targets, item) => {
+    if (targets) targets.forEach((target) => rows.push({ item, target }));
+    else rows.push({ item, target: (best ??= top1())[item]! });
+  });
+  return rows;
 }
