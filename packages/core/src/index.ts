@@ -29,3 +29,4 @@ export { smoothGrad, augmentationSmooth } from './smoothing.js';
 export type { SmoothGradOptions, AugSmoothOptions } from './smoothing.js';
 export { GradCamError } from './errors.js';
 export type { HeadOutputs, LayerInfo, MethodId, ModelCut, ScoreFunction, Target, TrunkOutput } from './types.js';
+export * from './metrics/index.js';
