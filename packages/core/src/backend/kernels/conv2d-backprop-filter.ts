@@ -7,9 +7,10 @@
  *   dW[p, q, ci, co] = Σ_{b,i,j} x[b, i*sh + p*dh - padTop, j*sw + q*dw - padLeft, ci] · dy[b, i, j, co]
  * 1. x (NHWC; NCHW inputs are transposed first) is padded/cropped to exactly the
  *    rows/columns that the windows touch.
+ *    It is then transposed channels-first once: xT [Ci, batch, Hp, Wp].
  * 2. For each tap (p, q) a StridedSlice (begin p*dh / q*dw, stride sh / sw) gives
- *    the tap's patch [batch, outH, outW, Ci] = [N, Ci]; BatchMatMul with
- *    transposeA gives patchᵀ·dy2d = [Ci, Co] where dy2d = dy as [N, Co].
+ *    the tap's patch [Ci, batch, outH, outW] = [Ci, N]; BatchMatMul gives
+ *    patch·dy2d = [Ci, Co] where dy2d = dy as [N, Co].
  * 3. The K = fh*fw results are concatenated along axis 0 ([K*Ci, Co], contiguous)
  *    and reshaped to [fh, fw, Ci, Co].
  * Extra memory is one patch at a time (no whole im2col matrix); compute is the
@@ -49,25 +50,23 @@ export function conv2DBackpropFilterWasm(args: {
     throw new Error(`Conv2DBackpropFilter (wasm): unsupported dataFormat '${String(dataFormat)}'`);
   }
   const nchw = dataFormat === 'NCHW';
-  const toNhwc = (s: number[]): [number, number, number, number] =>
-    (nchw ? [s[0], s[2], s[3], s[1]] : s.slice()) as [number, number, number, number];
+  // computeConv2DInfo reads the spatial dims (and explicit paddings) in the given layout.
   const info = tf.backend_util.computeConv2DInfo(
-    toNhwc(x0.shape),
+    x0.shape as [number, number, number, number],
     filterShape,
     strides,
     dilations,
     pad,
     dimRoundingMode,
     false /* depthwise */,
-    'channelsLast',
+    nchw ? 'channelsFirst' : 'channelsLast',
   );
   const { batchSize, inHeight, inWidth, inChannels, outChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, padInfo } = info;
-  const dyShape = toNhwc(dy0.shape);
-  if (dyShape[0] !== batchSize || dyShape[1] !== outHeight || dyShape[2] !== outWidth || dyShape[3] !== outChannels) {
+  if (!tf.util.arraysEqual(dy0.shape, info.outShape)) {
     throw new Error(
-      `Conv2DBackpropFilter (wasm): dy shape ${JSON.stringify(dy0.shape)} (${dataFormat}) does not match the ` +
-        `forward output shape [${batchSize},${outHeight},${outWidth},${outChannels}] (NHWC)`,
+      `Conv2DBackpropFilter (wasm): dy shape ${JSON.stringify(dy0.shape)} does not match the forward output ` +
+        `shape ${JSON.stringify(info.outShape)} (${dataFormat})`,
     );
   }
   const N = batchSize * outHeight * outWidth;
@@ -79,19 +78,23 @@ export function conv2DBackpropFilterWasm(args: {
     const needH = (outHeight - 1) * sh + (filterHeight - 1) * dh + 1;
     const needW = (outWidth - 1) * sw + (filterWidth - 1) * dw + 1;
     const xp = padOrCropSpatial(x, padInfo.top, needH - padInfo.top - inHeight, padInfo.left, needW - padInfo.left - inWidth);
+    // Channels-first copy of x so every tap's patch is directly the left [Ci, N]
+    // operand of a non-transposed matmul (wasm's BatchMatMul is ~10x slower with
+    // transposeA than on pre-transposed operands).
+    const xT = transpose(xp, [3, 0, 1, 2]); // [Ci, batch, needH, needW]
     const dy2d = reshape(dy, [N, outChannels]);
 
     const perTap: tf.Tensor[] = [];
     for (let p = 0; p < filterHeight; ++p) {
       for (let q = 0; q < filterWidth; ++q) {
         const patch = stridedSlice(
-          xp,
-          [0, p * dh, q * dw, 0],
-          [batchSize, p * dh + (outHeight - 1) * sh + 1, q * dw + (outWidth - 1) * sw + 1, inChannels],
-          [1, sh, sw, 1],
-        ); // [batch, outH, outW, Ci]
-        const patch2d = reshape(patch, [N, inChannels]);
-        perTap.push(batchMatMul(patch2d, dy2d, true, false)); // [Ci, Co]
+          xT,
+          [0, 0, p * dh, q * dw],
+          [inChannels, batchSize, p * dh + (outHeight - 1) * sh + 1, q * dw + (outWidth - 1) * sw + 1],
+          [1, 1, sh, sw],
+        ); // [Ci, batch, outH, outW]
+        const patch2d = reshape(patch, [inChannels, N]);
+        perTap.push(batchMatMul(patch2d, dy2d)); // [Ci, Co]
         patch.dispose();
         patch2d.dispose();
       }

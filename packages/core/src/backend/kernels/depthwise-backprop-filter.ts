@@ -1,35 +1,30 @@
 /**
  * `DepthwiseConv2dNativeBackpropFilter` for the wasm backend, composed from
- * kernels wasm already has (PadV2/Slice, Transpose, StridedSlice, Reshape,
- * Concat, BatchMatMul): no data leaves the wasm heap.
+ * kernels wasm already has (PadV2/Slice, Transpose, Reshape,
+ * DepthwiseConv2dNative, Sum): no data leaves the wasm heap.
  *
- * Formulation: a per-channel correlation written as one batched matmul.
- *   dW[p, q, c, m] = Σ_{b,i,j} x[b, i*sh + p*dh - padTop, j*sw + q*dw - padLeft, c] · dy[b, i, j, c*M + m]
- * 1. x is padded (or cropped) to exactly the rows/columns the windows touch and
- *    transposed channels-first: xT [C, batch, Hp, Wp].
- * 2. For every filter tap (p, q) a StridedSlice (begin p*dh / q*dw, stride sh / sw)
- *    extracts the tap's patch [C, batch, outH, outW] -> [C, 1, N] (N = batch*outH*outW);
- *    the K = fh*fw patches are concatenated into P [C, K, N] (channel-first im2col).
- * 3. dy [N, C, M] is transposed to [C, N, M]; BatchMatMul(P, dyT) -> [C, K, M],
- *    i.e. C independent [K x N]·[N x M] products (one per channel, no cross-channel work).
- * 4. Transpose [C, K, M] -> [K, C, M] and reshape to [fh, fw, C, M].
- * When P would exceed {@link PATCH_BYTES_LIMIT}, the taps are processed one at a
- * time ([C,1,N]·[C,N,M] each) and their [C,1,M] results concatenated instead,
- * bounding the extra memory to one patch.
+ *   dW[p, q, c, m] = Σ_{b,i,j} xp[b, i*sh + p*dh, j*sw + q*dw, c] · dy[b, i, j, c*M + m]
+ * where xp is x padded (or cropped) to exactly the rows/columns the windows touch.
  *
- * Cost: K strided copies of (a subsample of) x, one transpose of x and of dy, and
- * C·K·N·M multiply-adds. Memory: K·C·N floats for P (e.g. 3x3 taps over
- * 112x112x32 stride 1 -> 14 MB).
+ * Formulation: the sum above is itself a depthwise correlation in which dy plays
+ * the filter, the forward dilation becomes the stride and the forward stride the
+ * dilation:
+ *   dW = DepthwiseConv2dNative(xp as [1, Hp, Wp, batch*C],
+ *                              filter = dy as [outH, outW, batch*C, M],
+ *                              strides = (dh, dw), dilations = (sh, sw), 'valid')
+ * which outputs [1, fh, fw, batch*C*M]. For batch > 1 the batch is folded into the
+ * channels (one Transpose of xp and of dy) and summed out afterwards (Sum). That
+ * is one XNNPACK depthwise conv with C·M·fh·fw·N multiply-adds
+ * (N = batch*outH*outW) and no im2col buffer; XNNPACK accepts strides and
+ * dilations > 1 together (checked in the tests), so every configuration takes this
+ * path.
  *
  * Note: the tfjs cpu kernel ignores `dilations` in its inner loops; this kernel
  * computes the true filter gradient of the dilated forward conv.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { batchMatMul, concat, padOrCropSpatial, reshape, stridedSlice, transpose } from './kernel-utils.js';
-
-/** Above this many bytes the channel-first im2col matrix is not materialised whole. */
-export const PATCH_BYTES_LIMIT = 64 * 1024 * 1024;
+import { depthwiseConv2d, padOrCropSpatial, reshape, sum, transpose } from './kernel-utils.js';
 
 /**
  * Kernel function for `DepthwiseConv2dNativeBackpropFilter` on wasm.
@@ -72,7 +67,6 @@ export function depthwiseConv2dNativeBackpropFilterWasm(args: {
   }
   const C = inChannels;
   const M = outChannels / inChannels;
-  const K = filterHeight * filterWidth;
   const N = batchSize * outHeight * outWidth;
 
   return tf.tidy(() => {
@@ -81,38 +75,20 @@ export function depthwiseConv2dNativeBackpropFilterWasm(args: {
     const needH = (outHeight - 1) * sh + (filterHeight - 1) * dh + 1;
     const needW = (outWidth - 1) * sw + (filterWidth - 1) * dw + 1;
     const xp = padOrCropSpatial(x, padInfo.top, needH - padInfo.top - inHeight, padInfo.left, needW - padInfo.left - inWidth);
-    const xT = transpose(xp, [3, 0, 1, 2]); // [C, batch, needH, needW]
-    const dyT = transpose(reshape(dy, [N, C, M]), [1, 0, 2]); // [C, N, M]
 
-    const tapPatch = (p: number, q: number): tf.Tensor => {
-      const patch = stridedSlice(
-        xT,
-        [0, 0, p * dh, q * dw],
-        [C, batchSize, p * dh + (outHeight - 1) * sh + 1, q * dw + (outWidth - 1) * sw + 1],
-        [1, 1, sh, sw],
-      ); // [C, batch, outH, outW]
-      const flat = reshape(patch, [C, 1, N]); // shares the buffer
-      patch.dispose();
-      return flat;
-    };
-
-    let dwCKM: tf.Tensor; // [C, K, M]
-    if (K * C * N * 4 <= PATCH_BYTES_LIMIT) {
-      const patches: tf.Tensor[] = [];
-      for (let p = 0; p < filterHeight; ++p) for (let q = 0; q < filterWidth; ++q) patches.push(tapPatch(p, q));
-      dwCKM = batchMatMul(concat(patches, 1), dyT); // [C, K, N]·[C, N, M]
+    // dy is the filter of a depthwise correlation over xp (batch folded into channels).
+    let xin: tf.TensorInfo = xp;
+    let filt: tf.Tensor;
+    if (batchSize === 1) {
+      filt = reshape(dy, [outHeight, outWidth, C, M]);
     } else {
-      const perTap: tf.Tensor[] = [];
-      for (let p = 0; p < filterHeight; ++p) {
-        for (let q = 0; q < filterWidth; ++q) {
-          const patch = tapPatch(p, q);
-          perTap.push(batchMatMul(patch, dyT)); // [C, 1, M]
-          patch.dispose();
-        }
-      }
-      dwCKM = concat(perTap, 1);
+      xin = reshape(transpose(xp, [1, 2, 0, 3]), [1, needH, needW, batchSize * C]);
+      filt = reshape(transpose(dy, [1, 2, 0, 3]), [outHeight, outWidth, batchSize * C, M]);
     }
-    return reshape(transpose(dwCKM, [1, 0, 2]), filterShape);
+    const out = depthwiseConv2d(xin, filt, [dh, dw], 'valid', [sh, sw]); // [1, fh, fw, batch*C*M]
+    if (batchSize === 1) return reshape(out, filterShape);
+    const perBatch = reshape(out, [filterHeight, filterWidth, batchSize, C * M]);
+    return reshape(sum(perBatch, 2), filterShape);
   });
 }
 
