@@ -110,7 +110,7 @@ function runLayer(
     let scores: tf.Tensor1D;
     let gradients: tf.Tensor4D | null = null;
     if (method.usesGradients) {
-      const { value, grad } = valueAndGradSafe(score, aRows);
+      const { value, grad } = gradientOrExplain(() => valueAndGradSafe(score, aRows), cut.layer);
       scores = value as tf.Tensor1D;
       gradients = (options.counterfactual ? tf.neg(grad) : grad) as tf.Tensor4D;
     } else {
@@ -152,6 +152,21 @@ function runLayer(
     return result as unknown as tf.TensorContainer;
   }) as unknown as LayerRun;
   return { run, rows: rows! };
+}
+
+/** Turns tfjs's "Cannot compute gradient of y=f(x)" into an error that names the layer. */
+function gradientOrExplain<T>(fn: () => T, layer: string): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof Error && /Cannot compute gradient of y=f\(x\)/.test(e.message)) {
+      throw new GradCamError(
+        `the score does not depend on the activations of layer '${layer}' (no gradient path from the layer to the score): ` +
+          'pick a layer that feeds the explained output, or check the score function',
+      );
+    }
+    throw e;
+  }
 }
 
 /** A GraphModel whose default layer must be found needs an example input to infer node shapes. */

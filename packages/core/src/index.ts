@@ -13,7 +13,8 @@ export { registerWasmGradientKernels } from './backend/kernels/index.js';
 export { cutModel, listLayers, defaultLayer, isModelCut } from './cut/index.js';
 export type { Explainable } from './cut/index.js';
 export { cutLayersModel } from './cut/layers-model.js';
-export { cutGraphModel } from './cut/graph-model.js';
+export { cutGraphModel, isGraphModel } from './cut/graph-model.js';
+export type { GraphCutOptions } from './cut/graph-model.js';
 export { cutFromFunctions } from './cut/functions.js';
 export { classLogit, classProbability, sigmoidScore, scoreFunction, pickOutput, classMatrix } from './scores.js';
 export type { OutputSelector } from './scores.js';
@@ -27,6 +28,6 @@ export { withGuidedRelu, inputGradients, inputGradientsSync, guidedBackprop, gui
 export type { InputGradients, InputGradientOptions, GuidedGradCam } from './guided.js';
 export { smoothGrad, augmentationSmooth } from './smoothing.js';
 export type { SmoothGradOptions, AugSmoothOptions } from './smoothing.js';
-export { GradCamError } from './errors.js';
+export { GradCamError, closestNames, editDistance } from './errors.js';
 export type { HeadOutputs, LayerInfo, MethodId, ModelCut, ScoreFunction, Target, TrunkOutput } from './types.js';
 export * from './metrics/index.js';

@@ -157,3 +157,27 @@ describe('input validation', () => {
     r.dispose();
   });
 });
+
+describe('GraphModel cuts with chosen entry and exit nodes', () => {
+  it('starts at an internal node and ends at a chosen node', async () => {
+    await initBackend({ backend: 'cpu' });
+    const { cutGraphModel, cutFromFunctions } = await import('../src/index.js');
+    const model = await residualGraphModel(weights);
+    const x = tf.randomUniform([2, 20, 20, 3], -1, 1, 'float32', 6) as tf.Tensor4D;
+    const relu1 = directRelu1(x);
+    // Entry at relu1 (as if the preprocessing before it were not runnable synchronously), exit at relu3.
+    const cut = cutGraphModel(model, 'block_relu', { inputs: ['relu1'], outputs: ['relu3'] });
+    const full = cutGraphModel(model, 'block_relu');
+    const a = cut.trunk([relu1]);
+    const b = full.trunk([x]);
+    expect(maxAbsDiff(a.activations.dataSync(), b.activations.dataSync())).toBeLessThan(1e-5);
+    const out = cut.head(a.activations, a.state) as tf.Tensor;
+    expect(out.shape).toEqual([2, 10, 10, 8]);
+    const relu3 = model.execute(x, 'relu3') as tf.Tensor;
+    expect(maxAbsDiff(out.dataSync(), relu3.dataSync())).toBeLessThan(1e-5);
+    expect(() => cutGraphModel(model, 'block_relu', { inputs: ['nope'] })).toThrow(/entry node 'nope' is not in this graph/);
+    // A score that does not depend on the layer is a clear error, not tfjs's internal one.
+    const detached = cutFromFunctions({ layer: 'a', trunk: ([t]) => tf.clone(t!), head: (act) => tf.ones([act.shape[0]!, 3]) });
+    await expect(explain(detached, tf.ones([1, 4, 4, 2]), { targets: 1 })).rejects.toThrow(/the score does not depend on the activations of layer 'a'/);
+  });
+});

@@ -30,10 +30,10 @@ function parseName(name: string): [string, number] {
   return m ? [m[1]!, Number(m[2])] : [name, 0];
 }
 
-/** Nodes that depend on a placeholder (everything else is a constant of the graph). */
-function dynamicNodes(g: Graph): Set<string> {
+/** Nodes that depend on a placeholder (or on the given entry nodes); everything else is a constant of the graph. */
+function dynamicNodes(g: Graph, roots: GNode[] = g.placeholders): Set<string> {
   const dyn = new Set<string>();
-  const stack = [...g.placeholders];
+  const stack = [...roots];
   while (stack.length) {
     const n = stack.pop()!;
     if (dyn.has(n.name)) continue;
@@ -82,6 +82,13 @@ export function listGraphModelNodes(model: GraphModel, probe?: tf.Tensor | tf.Te
   const dyn = dynamicNodes(g);
   const order = topoOrder(g.outputs).filter((n) => dyn.has(n.name) && n.op !== 'Placeholder' && !CONTROL_FLOW.has(n.op));
   const names = order.map((n) => n.name);
+  const flow = Object.values(g.nodes).find((n) => dyn.has(n.name) && CONTROL_FLOW.has(n.op));
+  if (flow) {
+    throw new GradCamError(
+      `this graph has control flow (${flow.op} at '${flow.name}'), which runs only with executeAsync: name the target layer yourself ` +
+        '(and cut after the control flow with cutGraphModel(model, layer, { inputs: [...] }))',
+    );
+  }
   return tf.tidy(() => {
     const feeds = probeInputs(model, probe);
     const values = model.execute(feeds, names) as tf.Tensor[];
@@ -112,17 +119,34 @@ function probeInputs(model: GraphModel, probe?: tf.Tensor | tf.Tensor[]): tf.Nam
   return feeds;
 }
 
+/** Where a GraphModel cut starts and ends (default: the model's own inputs and outputs). */
+export interface GraphCutOptions {
+  /**
+   * Nodes fed with the caller's inputs instead of the placeholders, in order (image batch first): start
+   * after a preprocessing sub-graph that needs `executeAsync` (coco-ssd), or at any internal tensor.
+   */
+  inputs?: string[];
+  /** Nodes the head ends at (e.g. the logits feeding a final Softmax, or per-class heatmaps). */
+  outputs?: string[];
+}
+
 /**
  * Cuts a tfjs GraphModel at node `node` (optionally `name:k` for a node's k-th output).
  * trunk = `execute(inputs, [node, ...frontier])`; head = `execute({[node]: A, ...frontier}, outputs)`.
  * The frontier (nodes that feed the head without descending from the cut: skip connections,
  * FPN laterals) is computed in the trunk pass and fed as constants, so the gradient flows through A only.
  */
-export function cutGraphModel(model: GraphModel, node: string): ModelCut {
+export function cutGraphModel(model: GraphModel, node: string, options: GraphCutOptions = {}): ModelCut {
   const g = graphOf(model);
   const [cutName] = parseName(node);
   const cut = g.nodes[cutName];
-  const dyn = dynamicNodes(g);
+  const inputNames = options.inputs ?? model.inputs.map((i) => i.name);
+  const entryNodes = inputNames.map((n) => {
+    const e = g.nodes[parseName(n)[0]];
+    if (!e) throw new GradCamError(`entry node '${n}' is not in this graph`);
+    return e;
+  });
+  const dyn = dynamicNodes(g, entryNodes);
   if (!cut || !dyn.has(cutName) || cut.op === 'Placeholder') {
     const names = Object.values(g.nodes)
       .filter((n) => dyn.has(n.name) && n.op !== 'Placeholder')
@@ -133,7 +157,8 @@ export function cutGraphModel(model: GraphModel, node: string): ModelCut {
         `${near.length ? ` (did you mean ${near.map((n) => `'${n}'`).join(', ')}?)` : ''}. Nodes: ${listNames(names)}`,
     );
   }
-  const outputs = outputNames(model);
+  const outputs = options.outputs ?? outputNames(model);
+  for (const o of outputs) if (!g.nodes[parseName(o)[0]]) throw new GradCamError(`output node '${o}' is not in this graph`);
   const outputNodes = outputs.map((o) => g.nodes[parseName(o)[0]]!);
   const ancestorsOfOutputs = new Set(topoOrder(outputNodes).map((n) => n.name));
   // Descendants of the cut that lead to an output.
@@ -167,7 +192,6 @@ export function cutGraphModel(model: GraphModel, node: string): ModelCut {
     if (!down.has(base) && base !== cutName) frontierSet.add(o);
   }
   const frontier = [...frontierSet];
-  const inputNames = model.inputs.map((i) => i.name);
 
   return {
     layer: node,

@@ -37,3 +37,5 @@ export type { ImputeOptions, RoadOptions, RoadResult, RoadCombinedResult } from 
 export { randomMap, centerMap } from './baselines.js';
 export type { CenterMapOptions } from './baselines.js';
 export { seededUniform, seededNormal } from './rng.js';
+export { evaluateMethods, evaluationTable, targetScoreCallback } from './evaluate.js';
+export type { EvaluationSample, EvaluationOptions, EvaluationRow } from './evaluate.js';
