@@ -14,11 +14,9 @@
  * class) and each overlay is also written next to it as <image>-<label>-gradcam.png.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { overlayHeatmap, resizeBilinear } from './overlay.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
@@ -95,14 +93,17 @@ if (!existsSync(imagePath)) {
   fail(`image not found: ${imagePath}${positionals[0] ? '' : '\n  (the default photo is in ../shared/images; pass any JPEG/PNG/WebP path)'}`);
 }
 
-const sharp = (await import('sharp').catch(() => fail('sharp is not installed: run `npm install` at the repository root'))).default;
 let core;
 let coreNode;
+let viz;
+let vizNode;
 try {
   core = await import('@gradcam/core');
   coreNode = await import('@gradcam/core/node');
+  viz = await import('@gradcam/viz');
+  vizNode = await import('@gradcam/viz/node');
 } catch (e) {
-  fail(`cannot import @gradcam/core (${e.message.split('\n')[0]}): run \`npm install && npm run build\` at the repository root first`);
+  fail(`cannot import @gradcam/core and @gradcam/viz (${e.message.split('\n')[0]}): run \`npm install && npm run build\` at the repository root first`);
 }
 const tf = await import('@tensorflow/tfjs-core');
 
@@ -131,36 +132,22 @@ const slug = (k) =>
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '') || `class-${k}`;
 
-/** Writes a PNG atomically: to a temporary name in the same folder, then renamed. */
-async function writePng(file, pixels, width, height) {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  try {
-    await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width, height, channels: 3 } })
-      .png({ compressionLevel: 9 })
-      .toFile(tmp);
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
-
 // Decode: EXIF orientation applied, alpha dropped, sRGB. Keep the full-resolution pixels for the overlay.
-const decoded = sharp(imagePath).rotate().removeAlpha().toColourspace('srgb');
-const { data: rgb, info } = await decoded.clone().raw().toBuffer({ resolveWithObject: true });
-const { width, height } = info;
+let photo;
+try {
+  photo = await vizNode.decodeImage(imagePath);
+} catch (e) {
+  fail(e.message);
+}
+const { width, height } = photo;
 
 const backend = await core.initBackend();
 const model = await coreNode.loadLayersModelFromFile(modelPath);
 const [, inH, inW, inC] = model.inputs[0].shape;
 if (inC !== 3 || !inH || !inW) fail(`the model takes input shape [${model.inputs[0].shape}]; this example needs [N, H, W, 3] with a fixed H and W`);
 
-const small = await decoded.clone().resize(inW, inH, { fit: 'fill' }).raw().toBuffer();
-const [lo, hi] = range;
-const pixels = new Float32Array(small.length);
-for (let i = 0; i < small.length; i++) pixels[i] = (small[i] * (hi - lo)) / 255 + lo;
-const input = tf.tensor4d(pixels, [1, inH, inW, 3]);
+// Stretch to the model input (area-averaged), pixel values mapped to the model's range: NHWC [1, H, W, 3].
+const { tensor: input } = viz.preprocessImage(photo, { size: [inH, inW], fit: 'fill', range });
 
 const probs = tf.tidy(() => tf.reshape(model.predict(input), [-1]));
 const scores = probs.dataSync();
@@ -185,23 +172,21 @@ console.log(`top-1: ${top1} ${labelOf(top1)} (${scores[top1].toFixed(3)})`);
 const overlays = [];
 for (let i = 0; i < m; i++) {
   const k = classes[i];
-  const map = resizeBilinear(maps.subarray(i * mapH * mapW, (i + 1) * mapH * mapW), mapW, mapH, width, height);
-  const overlay = overlayHeatmap(rgb, map, width, height, 0.5);
+  // The 224×224 map is resized onto the photo (bilinear, as cv2.resize) and blended like show_cam_on_image.
+  const map = { width: mapW, height: mapH, data: maps.slice(i * mapH * mapW, (i + 1) * mapH * mapW) };
+  const overlay = viz.overlayHeatmap(photo, map, { colormap: 'jet', alpha: 0.5 });
   overlays.push(overlay);
   const file = m === 1 ? out : join(dirname(out), `${stem}-${slug(k)}-gradcam.png`);
-  await writePng(file, overlay, width, height);
+  await vizNode.writeImage(file, overlay);
   console.log(`class ${k} ${labelOf(k)} (score ${scores[k].toExponential(2)}): ${file}`);
 }
 
 if (m > 1) {
   // Strip: the photo, then each class's overlay, side by side.
-  const panels = [rgb, ...overlays];
-  const stripW = width * panels.length;
-  const strip = new Uint8Array(stripW * height * 3);
-  panels.forEach((p, j) => {
-    for (let y = 0; y < height; y++) strip.set(p.subarray(y * width * 3, (y + 1) * width * 3), (y * stripW + j * width) * 3);
-  });
-  await writePng(out, strip, stripW, height);
+  const panels = [photo, ...overlays];
+  const strip = viz.createImage(width * panels.length, height);
+  panels.forEach((p, j) => viz.pasteImage(strip, p, j * width, 0));
+  await vizNode.writeImage(out, strip);
   console.log(`strip (photo | ${classes.map(shortLabel).join(' | ')}): ${out}`);
 }
 model.dispose();

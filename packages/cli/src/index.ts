@@ -1,1 +1,16 @@
-export {};
+/**
+ * @gradcam/cli — the `gradcam` command line (`gradcam explain | layers | methods`), also callable from code.
+ */
+export { main } from './main.js';
+export type { Output, Streams } from './console.js';
+export { CliError, UsageError, EXIT_OK, EXIT_FAILURE, EXIT_USAGE } from './errors.js';
+export { parseExplainArgs, parseLayersArgs, parseMethodsArgs, parseRange, parseSize, OUTPUT_KINDS } from './args.js';
+export type { ExplainArgs, LayersArgs, OutputKind } from './args.js';
+export { loadModel, modelFormat, parseBuiltin } from './model-source.js';
+export type { BuiltinModel, LoadedModel, ModelSpec } from './model-source.js';
+export { chooseInputRange } from './input-range.js';
+export type { RangeChoice } from './input-range.js';
+export { labelsFromJson, readLabelsFile } from './labels-file.js';
+export { labelSlug, overlayName, uniqueStems } from './naming.js';
+export { Progress } from './progress.js';
+export { runPool } from './pool.js';
