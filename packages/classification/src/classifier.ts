@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
-import { GradCamError } from '@gradcam/core';
-import { isGraphModel } from './graph-view.js';
+import { GradCamError, isGraphModel } from '@gradcam/core';
 import { classifierDefaultLayer } from './default-layer.js';
 import { type ResizeMode, toModelInput } from './preprocess.js';
 import { type ScoreHead, type ScoreSource, scoreHead } from './score-head.js';

@@ -4,7 +4,7 @@ import { type Classifier, headOf } from './classifier.js';
 import { resolveClass } from './labels.js';
 import { checkImage } from './preprocess.js';
 import { type Prediction, probabilities, topClasses } from './predictions.js';
-import type { ScoreSource } from './score-head.js';
+import { type ScoreSource, explainableAt } from './score-head.js';
 
 /** Options of {@link explainClassification}. */
 export interface ClassificationOptions {
@@ -74,7 +74,7 @@ export async function explainClassification(classifier: Classifier, image: tf.Te
     const predictions = topClasses(classifier, probs, Math.max(top, 5));
     const indices = wanted ?? predictions.slice(0, top).map((p) => p.index);
     const layer = options.layer ?? classifier.layer;
-    const r = await explain(head.explainable, input, {
+    const r = await explain(explainableAt(head, layer), input, {
       layer,
       targets: [indices],
       ...(options.method ? { method: options.method } : {}),

@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
-import { graphOf, isGraphModel, nodeName, withOutputs } from './graph-view.js';
+import { type Explainable, cutGraphModel, isGraphModel } from '@gradcam/core';
+import { graphOf, nodeName } from './graph-view.js';
 
 /** What a classification explanation scores: the pre-softmax logit y^c (the Grad-CAM paper's choice) or the model's probability output. */
 export type ScoreSource = 'logit' | 'probability';
@@ -10,8 +11,13 @@ export type OutputActivation = 'softmax' | 'sigmoid' | 'none';
 
 /** The model the engine explains for a classifier: same layers, output moved before the final softmax/sigmoid when the graph exposes it. */
 export interface ScoreHead {
-  /** LayersModel or GraphModel (view) whose first output holds the explained scores, [N, K] or [N, 1, 1, K]. */
+  /**
+   * The model to explain: a LayersModel whose first output holds the explained scores, [N, K] or
+   * [N, 1, 1, K], or the GraphModel itself, whose explained scores are at `outputs` when set.
+   */
   explainable: tfl.LayersModel | GraphModel;
+  /** GraphModel only: the node(s) the explained head ends at (the logits feeding the final softmax/sigmoid); undefined: the model's outputs. */
+  outputs?: string[];
   /** `logit` when `explainable` outputs pre-activation values, `probability` when only the softmax/sigmoid is available. */
   scoreSource: ScoreSource;
   /** The final activation of the original model. */
@@ -102,7 +108,20 @@ function graphScoreHead(model: GraphModel): ScoreHead {
   if (activation === 'none') return plain;
   const logits = node.inputNames.find((n) => !n.startsWith('^'));
   if (!logits) return { ...plain, scoreSource: 'probability', activation, scoreNode: node.name };
-  return { explainable: withOutputs(model, [logits]), scoreSource: 'logit', activation, scoreNode: logits, dispose() {} };
+  return { explainable: model, outputs: [logits], scoreSource: 'logit', activation, scoreNode: logits, dispose() {} };
+}
+
+/**
+ * What `explain` takes to explain `head` at `layer`: the model itself, or, when the scores are at other
+ * nodes of a GraphModel (its logits), one cut per layer that ends there.
+ */
+export function explainableAt(head: ScoreHead, layer: string | string[]): Explainable {
+  const layers = Array.isArray(layer) ? layer : [layer];
+  // An empty list goes to the engine as it is, which rejects it.
+  if (!head.outputs || !isGraphModel(head.explainable) || layers.length === 0) return head.explainable;
+  const model = head.explainable;
+  const outputs = head.outputs;
+  return layers.map((l) => cutGraphModel(model, l, { outputs }));
 }
 
 /**
@@ -110,7 +129,7 @@ function graphScoreHead(model: GraphModel): ScoreHead {
  * exposes its input, the model is re-rooted at that input so that a class index scores the logit.
  * Softmax LayersModels: an `Activation('softmax')`/`Softmax` layer is cut off; a Dense/Conv layer with
  * `activation: 'softmax'` gets a linear twin sharing its weights. GraphModels: the input of the final
- * `Softmax`/`Sigmoid` node (looking past Identity/Reshape/Squeeze) becomes the output.
+ * `Softmax`/`Sigmoid` node (looking past Identity/Reshape/Squeeze) becomes `outputs`.
  * @returns the {@link ScoreHead}; `scoreSource` says whether logits or probabilities are scored.
  */
 export function scoreHead(model: tfl.LayersModel | GraphModel): ScoreHead {

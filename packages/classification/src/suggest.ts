@@ -1,21 +1,10 @@
-/** Levenshtein distance between two strings. */
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j]!;
-      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length]!;
-}
+import { editDistance } from '@gradcam/core';
 
 /**
  * Ranks `candidates` by closeness to `query` (case-insensitive): names containing the query first,
- * then by edit distance.
+ * shortest first, then by edit distance. Unlike the engine's `closestNames` (made for layer names), a
+ * candidate merely contained in the query does not rank first: short labels ('ant', 'ox') would
+ * crowd out the label a longer query misspells.
  * @returns the indices of the `k` closest candidates, best first.
  */
 export function closestIndices(query: string, candidates: readonly string[], k = 3): number[] {

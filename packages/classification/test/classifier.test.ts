@@ -109,7 +109,11 @@ describe('score source: the pre-softmax logit when the model exposes it', () => 
     const classifier = classifierFromModel(model, { labels: LABELS, inputRange: [-1, 1] });
     expect(classifier.layer).toBe('relu');
     expect(classifier.scoreSource).toBe('logit');
-    expect(scoreHead(model).scoreNode).toBe('fc');
+    // The model itself, explained up to the Softmax's input.
+    const head = scoreHead(model);
+    expect(head.scoreNode).toBe('fc');
+    expect(head.outputs).toEqual(['fc']);
+    expect(head.explainable).toBe(model);
     const image = randomImage(9);
     const input = classifier.preprocess(image);
     const [logits, probs] = tf.tidy(() => (model.execute(input, ['fc', 'output']) as tf.Tensor[]).map((t) => t.dataSync()));

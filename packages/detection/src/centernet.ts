@@ -3,7 +3,7 @@ import { type GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
 import { GradCamError, type ModelCut, cutGraphModel, initBackend, listLayers, pickOutput, scoreFunction } from '@gradcam/core';
 import { COCO_80_CLASSES } from './coco-labels.js';
 import type { DecodedDetection, Detector, DetectorRun, DetectOptions } from './detector.js';
-import { graphOf, graphView } from './graph.js';
+import { graphOf } from './graph.js';
 import { nmsPerClass } from './nms.js';
 
 /** Options of {@link centerNetDetector}. */
@@ -84,8 +84,8 @@ function centreScore(x: number, y: number, c: number, label: string) {
 }
 
 /** The default target: the last ConcatV2 of the head at stride 8, else the last stride-8 spatial node. */
-function stride8Layer(model: GraphModel, heatmaps: string, inputSize: [number, number]): string {
-  const layers = listLayers(graphView(model, { outputs: [heatmaps] }));
+function stride8Layer(model: GraphModel, inputSize: [number, number]): string {
+  const layers = listLayers(model);
   const at8 = layers.filter((l) => l.spatial && l.shape[1] === inputSize[0] / 8 && l.shape[2] === inputSize[1] / 8);
   const pick = at8.filter((l) => l.kind === 'ConcatV2').at(-1) ?? at8.at(-1);
   if (!pick) throw new GradCamError('no stride-8 spatial node in this CenterNet graph; pass `layer`');
@@ -111,8 +111,7 @@ export function centerNetDetector(model: GraphModel, options: CenterNetOptions =
   const labels = [...(options.labels ?? COCO_80_CLASSES)];
   const topK = options.topK ?? 100;
   const iou = options.iouThreshold ?? 0.5;
-  const view = graphView(model, { outputs: [heatmaps] });
-  const layer = options.layer ?? stride8Layer(model, heatmaps, inputSize);
+  const layer = options.layer ?? stride8Layer(model, inputSize);
   const cuts = new Map<string, ModelCut>();
   return {
     name: 'centernet',
@@ -154,7 +153,7 @@ export function centerNetDetector(model: GraphModel, options: CenterNetOptions =
     cut(name: string): ModelCut {
       let cut = cuts.get(name);
       if (!cut) {
-        cut = cutGraphModel(view, name);
+        cut = cutGraphModel(model, name, { outputs: [heatmaps] });
         cuts.set(name, cut);
       }
       return cut;

@@ -4,7 +4,7 @@ import { type ObjectDetectionBaseModel, load as loadPackage } from '@tensorflow-
 import { GradCamError, type ModelCut, cutGraphModel, initBackend, pickOutput, scoreFunction } from '@gradcam/core';
 import { COCO_SSD_CLASSES } from './coco-labels.js';
 import type { DecodedDetection, DetectedObject, Detector, DetectorRun, DetectOptions } from './detector.js';
-import { graphOf, graphView, sharedNodes } from './graph.js';
+import { graphOf, sharedNodes } from './graph.js';
 
 /**
  * The node where the TF Object Detection API's SSD graphs hold the preprocessed image (resized to
@@ -70,13 +70,12 @@ export async function cocoSsdDetector(objectDetection: unknown, options: Omit<Co
   tf.dispose([pre!, scores!]);
   if (entryShape.length !== 4 || entryShape[3] !== 3) throw new GradCamError(`'${entry}' should hold an NHWC RGB image; its shape is [${entryShape}]`);
   if (numAnchors === undefined || numClasses === undefined) throw new GradCamError(`the first output '${scoresName}' should be scores [1, anchors, classes]`);
-  const view = graphView(model, { entry, entryShape: [1, entryShape[1]!, entryShape[2]!, 3], outputs: [scoresName] });
   // The explanation runs synchronously from the entry: check that the scores need nothing else.
   const shared = options.layer === undefined ? sharedNodes(model, entry, scoresName) : [];
   let shapes: number[][];
   try {
     shapes = tf.tidy(() => {
-      const out = view.execute(tf.zeros([1, entryShape[1]!, entryShape[2]!, 3]), [...shared, scoresName]) as tf.Tensor | tf.Tensor[];
+      const out = model.execute({ [entry]: tf.zeros([1, entryShape[1]!, entryShape[2]!, 3]) }, [...shared, scoresName]) as tf.Tensor | tf.Tensor[];
       return (Array.isArray(out) ? out : [out]).map((t) => t.shape);
     });
   } catch (e) {
@@ -126,7 +125,7 @@ export async function cocoSsdDetector(objectDetection: unknown, options: Omit<Co
     cut(name: string): ModelCut {
       let cut = cuts.get(name);
       if (!cut) {
-        cut = cutGraphModel(view, name);
+        cut = cutGraphModel(model, name, { inputs: [entry], outputs: [scoresName] });
         cuts.set(name, cut);
       }
       return cut;

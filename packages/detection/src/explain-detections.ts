@@ -77,7 +77,8 @@ export async function explainDetections(detector: Detector, image: tf.Tensor3D, 
         ...(options.batchSize ? { batchSize: options.batchSize } : {}),
       });
     } catch (e) {
-      if (/Cannot compute gradient/.test((e as Error).message)) {
+      // The engine's error names the layer; a detector also knows which layer every head reads.
+      if (e instanceof GradCamError && /does not depend on the activations of layer/.test(e.message)) {
         throw new GradCamError(
           `none of the ${run.detections.length} detection score(s) depends on layer ${layers.map((l) => `'${l}'`).join(', ')} ` +
             `(it does not feed the head that scores them); pick a layer shared by every head, e.g. the default '${detector.layer}'`,

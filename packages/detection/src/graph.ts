@@ -33,39 +33,6 @@ export function nodeName(tensorName: string): string {
   return m ? m[1]! : tensorName;
 }
 
-/** Options of {@link graphView}. */
-export interface GraphViewOptions {
-  /** Feed the graph at this internal node instead of its placeholders (NHWC float32 of `entryShape`). */
-  entry?: string;
-  entryShape?: number[];
-  /** Outputs of the view (default: the model's). */
-  outputs?: string[];
-}
-
-/**
- * A view of a loaded GraphModel that starts at an internal node and/or ends at other nodes, so that the
- * core engine's `cutGraphModel` cuts a synchronous sub-graph of a model whose full run needs
- * `executeAsync` (control flow before `entry`) and differentiates only the outputs a score reads.
- * The view shares everything else — weights, executor, `execute` — with the model.
- * @returns an object usable wherever a GraphModel is, with `inputs`/`inputNodes` and `outputs`/`outputNodes` replaced.
- */
-export function graphView(model: GraphModel, options: GraphViewOptions): GraphModel {
-  const view = Object.create(model) as GraphModel;
-  if (options.entry !== undefined) {
-    const entry = options.entry;
-    const inputs = [{ name: entry, shape: options.entryShape, dtype: 'float32' as tf.DataType }];
-    Object.defineProperty(view, 'inputs', { get: () => inputs });
-    Object.defineProperty(view, 'inputNodes', { get: () => [entry] });
-  }
-  if (options.outputs !== undefined) {
-    const outputs = [...options.outputs];
-    const infos = outputs.map((name) => ({ name, shape: undefined, dtype: 'float32' as tf.DataType }));
-    Object.defineProperty(view, 'outputs', { get: () => infos });
-    Object.defineProperty(view, 'outputNodes', { get: () => [...outputs] });
-  }
-  return view;
-}
-
 /** Nodes reachable from `from` along value edges (metadata ops like Shape end a path), `from` included. */
 function reachable(from: GraphNode, skip?: GraphNode): Set<string> {
   const seen = new Set<string>();

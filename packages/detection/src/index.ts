@@ -12,5 +12,4 @@ export { centerNetDetector, decodeCenterNet, loadCenterNet } from './centernet.j
 export type { CenterNetOptions, CenterNetPeak } from './centernet.js';
 export { COCO_80_CLASSES, COCO_SSD_CLASSES } from './coco-labels.js';
 export { nmsPerClass, iou } from './nms.js';
-export { graphView, sharedNodes } from './graph.js';
-export type { GraphViewOptions } from './graph.js';
+export { sharedNodes } from './graph.js';
