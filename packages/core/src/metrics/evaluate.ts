@@ -53,7 +53,7 @@ export interface EvaluationRow {
   energy: number;
   /** Mean IoU of the box around the largest component above 15 % of max with the best ground-truth box. */
   iou: number;
-  /** Mean deletion AUC (lower is better) and insertion AUC (higher is better), scores normalised by the original. */
+  /** Mean deletion AUC (lower is better) and insertion AUC (higher is better) of the raw score curves (RISE). */
   deletion: number;
   insertion: number;
   /** Average Drop in % (lower is better) and Increase in Confidence in % (higher is better), the papers' definitions. */
@@ -103,7 +103,7 @@ export async function evaluateMethods(model: Explainable, samples: EvaluationSam
       acc.iou += localizationIoU(map, s.boxes);
       if (faith) {
         const score = targetScoreCallback(model, options.faithfulnessTarget ? options.faithfulnessTarget(s.target) : s.target, options.layer);
-        const di = await deletionInsertion(s.input, map, score, { steps: options.steps ?? 25, normalize: true });
+        const di = await deletionInsertion(s.input, map, score, { steps: options.steps ?? 25 });
         acc.deletion += di.deletion.auc;
         acc.insertion += di.insertion.auc;
         const em = await explanationMapScores(s.input, map, score);
