@@ -24,6 +24,32 @@ export interface ExplainArgs extends ModelSpec {
   concurrency: number;
 }
 
+/** Result formats of `gradcam evaluate --format`. */
+export type EvaluateFormat = 'table' | 'json' | 'csv';
+/** Every result format of `gradcam evaluate`. */
+export const EVALUATE_FORMATS: readonly EvaluateFormat[] = ['table', 'json', 'csv'];
+/** Methods `gradcam evaluate` compares by default: every gradient method and Eigen-CAM (Score-CAM and Ablation-CAM are slow; ask for them). */
+export const DEFAULT_EVALUATE_METHODS: readonly MethodId[] = ['gradcam', 'gradcam++', 'xgradcam', 'hirescam', 'layercam', 'gradcam-elementwise', 'eigencam'];
+
+/** The options of `gradcam evaluate`, checked. */
+export interface EvaluateArgs extends ModelSpec {
+  /** The folder of images the annotation file names. */
+  dir: string;
+  /** The annotation file (`--boxes`); default `<dir>/boxes.json`, else `<dir>/boxes.csv`. */
+  boxes?: string;
+  methods: MethodId[];
+  layers?: string[];
+  baselines: boolean;
+  faithfulness: boolean;
+  /** Deletion/insertion steps. */
+  steps: number;
+  /** Pointing-game tolerance in model-input pixels. */
+  tolerance: number;
+  format: EvaluateFormat;
+  /** Write the result to this file (atomically) instead of stdout. */
+  out?: string;
+}
+
 /** The options of `gradcam layers`, checked. */
 export interface LayersArgs extends ModelSpec {
   all: boolean;
@@ -168,6 +194,86 @@ export function parseExplainArgs(argv: string[]): ExplainArgs | 'help' {
   };
   if (values.class) args.classes = values.class;
   if (values.layer) args.layers = values.layer;
+  return args;
+}
+
+/**
+ * Parses and checks the arguments of `gradcam evaluate` (everything after `evaluate`).
+ * @returns the options, or `'help'` for `--help`. Throws {@link UsageError} naming the bad option and value.
+ */
+export function parseEvaluateArgs(argv: string[]): EvaluateArgs | 'help' {
+  const { values, positionals } = guard('evaluate', () =>
+    parseArgs({
+      args: attachNegativeValues(argv),
+      allowPositionals: true,
+      strict: true,
+      options: {
+        ...MODEL_OPTIONS,
+        boxes: { type: 'string', short: 'b' },
+        methods: { type: 'string', multiple: true },
+        method: { type: 'string', multiple: true },
+        layer: { type: 'string', short: 'l', multiple: true },
+        'no-baselines': { type: 'boolean' },
+        'no-faithfulness': { type: 'boolean' },
+        steps: { type: 'string' },
+        tolerance: { type: 'string' },
+        format: { type: 'string', short: 'f' },
+        out: { type: 'string', short: 'o' },
+      },
+    }),
+  );
+  if (values.help) return 'help';
+  if (positionals.length === 0) throw new UsageError('no folder given: gradcam evaluate <dir> [--boxes FILE] (see gradcam evaluate --help)');
+  if (positionals.length > 1) {
+    throw new UsageError(
+      `gradcam evaluate takes one folder (its annotation file names the images); got ${positionals.length} arguments: ` +
+        `${positionals.slice(0, 3).map((p) => `'${p}'`).join(', ')}${positionals.length > 3 ? ', …' : ''}`,
+    );
+  }
+  const listed = [...(values.methods ?? []), ...(values.method ?? [])].flatMap((m) => m.split(',')).map((m) => m.trim().toLowerCase()).filter(Boolean);
+  let methods: MethodId[];
+  if (listed.length === 0) methods = [...DEFAULT_EVALUATE_METHODS];
+  else if (listed.length === 1 && listed[0] === 'all') methods = Object.keys(METHODS) as MethodId[];
+  else {
+    const bad = listed.find((m) => !(m in METHODS));
+    if (bad !== undefined) {
+      const baseline = bad === 'random' || bad === 'center' || bad === 'centre';
+      throw new UsageError(
+        `unknown method '${bad}'${baseline ? ' (the random and centre baselines are added by default; --no-baselines drops them)' : ''}; ` +
+          `methods: ${Object.keys(METHODS).join(', ')}, or all (comma-separated)`,
+      );
+    }
+    methods = [...new Set(listed)] as MethodId[];
+  }
+  const steps = values.steps === undefined ? 25 : positiveInt(values.steps, '--steps');
+  const tolerance = values.tolerance === undefined ? 15 : Number(values.tolerance);
+  if (values.tolerance !== undefined && (values.tolerance.trim() === '' || !(tolerance >= 0) || !Number.isFinite(tolerance))) {
+    throw new UsageError(`--tolerance (pointing-game distance in model-input pixels) must be a number ≥ 0; got '${values.tolerance}'`);
+  }
+  let format: string;
+  if (values.format !== undefined) format = values.format.trim().toLowerCase();
+  else {
+    // No --format: from --out's extension (.json, .csv), else the Markdown table.
+    const ext = values.out?.toLowerCase().match(/\.(json|csv)$/)?.[1];
+    format = ext ?? 'table';
+  }
+  if (format === 'markdown' || format === 'md') format = 'table';
+  if (!(EVALUATE_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`unknown --format '${values.format}' for gradcam evaluate; formats: ${EVALUATE_FORMATS.join(', ')}`);
+  }
+  const args: EvaluateArgs = {
+    ...modelSpec(values),
+    dir: positionals[0]!,
+    methods,
+    baselines: !values['no-baselines'],
+    faithfulness: !values['no-faithfulness'],
+    steps,
+    tolerance,
+    format: format as EvaluateFormat,
+  };
+  if (values.boxes !== undefined) args.boxes = values.boxes;
+  if (values.layer) args.layers = values.layer;
+  if (values.out !== undefined) args.out = values.out;
   return args;
 }
 

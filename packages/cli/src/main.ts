@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { GradCamError } from '@gradcam/core';
-import { parseExplainArgs, parseLayersArgs, parseMethodsArgs } from './args.js';
+import { parseEvaluateArgs, parseExplainArgs, parseLayersArgs, parseMethodsArgs } from './args.js';
 import type { Streams } from './console.js';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './errors.js';
-import { EXPLAIN_USAGE, LAYERS_USAGE, MAIN_USAGE, METHODS_USAGE } from './usage.js';
+import { EVALUATE_USAGE, EXPLAIN_USAGE, LAYERS_USAGE, MAIN_USAGE, METHODS_USAGE } from './usage.js';
 
 function version(): string {
   try {
@@ -28,6 +28,12 @@ export async function main(argv: string[], io: Streams = { out: process.stdout, 
         const { explainCommand } = await import('./explain-command.js'); // loaded on demand: keeps --help and errors fast
         return await explainCommand(args, io);
       }
+      case 'evaluate': {
+        const args = parseEvaluateArgs(rest);
+        if (args === 'help') return io.out.write(`${EVALUATE_USAGE}\n`), EXIT_OK;
+        const { evaluateCommand } = await import('./evaluate-command.js');
+        return await evaluateCommand(args, io);
+      }
       case 'layers': {
         const args = parseLayersArgs(rest);
         if (args === 'help') return io.out.write(`${LAYERS_USAGE}\n`), EXIT_OK;
@@ -51,7 +57,7 @@ export async function main(argv: string[], io: Streams = { out: process.stdout, 
         io.out.write(`${version()}\n`);
         return EXIT_OK;
       default:
-        io.err.write(`gradcam: unknown command '${command}'; commands: explain, layers, methods (gradcam --help)\n`);
+        io.err.write(`gradcam: unknown command '${command}'; commands: explain, evaluate, layers, methods (gradcam --help)\n`);
         return EXIT_USAGE;
     }
   } catch (e) {

@@ -35,6 +35,24 @@ export class Progress {
     this.draw();
   }
 
+  /**
+   * Counts one step as done without printing a line (for work reported in coarser lines than the bar moves:
+   * `gradcam evaluate` steps per method and sample, prints per method); `current` is shown as what runs now.
+   */
+  step(current?: string): void {
+    this.running.clear();
+    if (current) this.running.add(current);
+    this.done++;
+    this.draw();
+  }
+
+  /** Prints `line` above the bar (on stdout, or stderr when `failed`) without counting a step. */
+  print(line: string, failed = false): void {
+    this.clear();
+    (failed ? this.err : this.out).write(`${line}\n`);
+    this.draw();
+  }
+
   /** Removes the bar (call before printing the summary). */
   end(): void {
     this.clear();
