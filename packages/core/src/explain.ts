@@ -29,6 +29,11 @@ export interface ExplainOptions {
   eigenSmooth?: boolean;
   /** Batch size of the forward passes of Score-CAM and Ablation-CAM (default 32). */
   batchSize?: number;
+  /**
+   * Score-CAM only: mask with the N channels of highest spatial variance instead of all C (Faster
+   * Score-CAM); the others get weight 0. Default: all channels (pytorch-grad-cam's Score-CAM).
+   */
+  maxChannels?: number;
   /** Force a tfjs backend (see {@link initBackend}). */
   backend?: BackendName;
   /** Test-time augmentation smoothing (flip × pixel multipliers × scales, maps mapped back and averaged). */
@@ -134,6 +139,7 @@ function runLayer(
       images,
       eigenSmooth: options.eigenSmooth ?? false,
       batchSize: options.batchSize ?? 32,
+      ...(options.maxChannels !== undefined ? { maxChannels: options.maxChannels } : {}),
       scores,
       headScores(acts, item, rowIdx) {
         const b = acts.shape[0];
@@ -208,6 +214,9 @@ export function explainSync(model: Explainable, input: tf.Tensor | tf.Tensor[], 
   }
   if (options.batchSize !== undefined && !(Number.isInteger(options.batchSize) && options.batchSize > 0)) {
     throw new GradCamError(`batchSize must be a positive integer; got ${options.batchSize}`);
+  }
+  if (options.maxChannels !== undefined && !(Number.isInteger(options.maxChannels) && options.maxChannels > 0)) {
+    throw new GradCamError(`maxChannels must be a positive integer; got ${options.maxChannels}`);
   }
   const probe = needsProbe(model, options.layer) ? inputs.map((t) => tf.slice(t, 0, 1)) : undefined;
   let cuts: ModelCut[];

@@ -9,7 +9,7 @@ export { explain, explainSync } from './explain.js';
 export type { ExplainOptions, Explanation, LayerExplanation } from './explain.js';
 export { initBackend } from './backend/select.js';
 export type { BackendName, BackendOptions } from './backend/select.js';
-export { registerWasmGradientKernels } from './backend/kernels/index.js';
+export { registerWasmGradientKernels, registerWasmFastKernels } from './backend/kernels/index.js';
 export { cutModel, listLayers, defaultLayer, isModelCut } from './cut/index.js';
 export type { Explainable } from './cut/index.js';
 export { cutLayersModel } from './cut/layers-model.js';

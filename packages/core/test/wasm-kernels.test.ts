@@ -17,7 +17,13 @@ import '@tensorflow/tfjs-backend-wasm';
 // tfjs-core alone registers no gradient functions; tfjs-layers registers them all.
 import '@tensorflow/tfjs-layers';
 
-import { registerWasmGradientKernels, WASM_GRADIENT_KERNELS } from '../src/backend/kernels/index.js';
+import {
+  registerWasmFastKernels,
+  registerWasmGradientKernels,
+  WASM_FAST_KERNEL_CONFIGS,
+  WASM_FAST_KERNELS,
+  WASM_GRADIENT_KERNELS,
+} from '../src/backend/kernels/index.js';
 
 type Shape = number[];
 interface HostTensor {
@@ -148,10 +154,12 @@ function memorySnapshot(): number[] {
 
 let registered: string[] = [];
 let missingBefore: string[] = [];
+let replaced: string[] = [];
 
 beforeAll(async () => {
   missingBefore = WASM_GRADIENT_KERNELS.filter((k) => tf.getKernel(k, 'wasm') == null);
   registered = registerWasmGradientKernels();
+  replaced = registerWasmFastKernels();
   expect(await tf.setBackend('wasm')).toBe(true);
   expect(await tf.setBackend('cpu')).toBe(true);
 });
@@ -167,6 +175,14 @@ describe('registerWasmGradientKernels', () => {
     expect([...missingBefore].sort()).toEqual([...WASM_GRADIENT_KERNELS].sort());
     for (const k of WASM_GRADIENT_KERNELS) expect(tf.getKernel(k, 'wasm'), k).toBeDefined();
     expect(registerWasmGradientKernels()).toEqual([]);
+  });
+});
+
+describe('registerWasmFastKernels', () => {
+  it('replaces the slow native kernels with gradcam\'s, and is idempotent', () => {
+    expect([...replaced].sort()).toEqual([...WASM_FAST_KERNELS].sort());
+    for (const config of WASM_FAST_KERNEL_CONFIGS) expect(tf.getKernel(config.kernelName, 'wasm')?.kernelFunc).toBe(config.kernelFunc);
+    expect(registerWasmFastKernels()).toEqual([]);
   });
 });
 
@@ -324,6 +340,69 @@ describe('Conv2DBackpropFilter on wasm matches cpu', () => {
       const ref = await runOn('cpu', tf.Conv2DBackpropFilter, { x, dy }, attrs);
       expectClose(got, ref, `NCHW s${stride} ${JSON.stringify(pad)}`);
     }
+  });
+});
+
+describe('Conv2DBackpropInput (replacement: one XNNPACK Conv2D) on wasm matches cpu', () => {
+  // `mult` is reused as the output-channel count (1 -> 4 channels, 2 -> 5); dilation is not an attribute
+  // of Conv2DBackpropInput (tf.grad refuses dilated conv2d gradients).
+  const cases = convGrid().filter((c) => c.dilation === 1);
+  cases.push({ xShape: [2, 6, 5, 7], fh: 1, fw: 1, stride: 1, dilation: 1, pad: 'same', mult: 1 });
+  cases.push({ xShape: [1, 9, 9, 3], fh: 1, fw: 1, stride: 2, dilation: 1, pad: 'valid', mult: 2 });
+  cases.push({ xShape: [1, 1, 1, 6], fh: 1, fw: 1, stride: 1, dilation: 1, pad: 'valid', mult: 1 });
+  it(`over ${cases.length} configurations (NHWC)`, async () => {
+    let seed = 2500;
+    for (const c of cases) {
+      const Ci = c.xShape[3]!;
+      const Co = c.mult === 1 ? 4 : 5;
+      const filter = rand([c.fh, c.fw, Ci, Co], seed++);
+      const dyShape = forwardShape(c.xShape, filter.shape, c.stride, 1, c.pad, false, c.dimRoundingMode);
+      const dy = rand(dyShape, seed++);
+      const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: c.dimRoundingMode, inputShape: c.xShape };
+      const got = await runOn('wasm', tf.Conv2DBackpropInput, { dy, filter }, attrs);
+      expectClose(got, await runOn('cpu', tf.Conv2DBackpropInput, { dy, filter }, attrs), label(c));
+    }
+  });
+
+  it('NCHW matches cpu', async () => {
+    for (const [stride, pad] of [
+      [1, 'same'],
+      [2, 'valid'],
+      [2, EXPLICIT_PAD],
+    ] as Array<[number, Pad]>) {
+      const xNhwc = [2, 7, 9, 3];
+      const filter = rand([3, 2, 3, 4], 91 + stride);
+      const [n, ho, wo, co] = forwardShape(xNhwc, filter.shape, stride, 1, pad, false) as [number, number, number, number];
+      const dy = rand([n, co, ho, wo], 92 + stride);
+      const explicitNchw = typeof pad === 'object' ? [[0, 0], [0, 0], pad[1], pad[2]] : pad;
+      const attrs = { strides: stride, pad: explicitNchw, dataFormat: 'NCHW', inputShape: [2, 3, 7, 9] };
+      const got = await runOn('wasm', tf.Conv2DBackpropInput, { dy, filter }, attrs);
+      expectClose(got, await runOn('cpu', tf.Conv2DBackpropInput, { dy, filter }, attrs), `NCHW s${stride} ${JSON.stringify(pad)}`);
+    }
+  });
+});
+
+describe('Identity (replacement: shared buffer) on wasm', () => {
+  it('a clone has the same values, outlives its source, and frees the buffer with the last reference', async () => {
+    await tf.setBackend('wasm');
+    const before = memorySnapshot();
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    const y = tf.clone(x);
+    const z = tf.engine().runKernel(tf.Identity, { x: y } as unknown as tf.NamedTensorMap) as tf.Tensor;
+    expect(y.dataId).not.toBe(undefined);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
+    y.dispose();
+    expect(Array.from(z.dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(z.shape).toEqual([2, 3]);
+    z.dispose();
+    expect(memorySnapshot()).toEqual(before);
+    const ints = tf.tensor1d([7, 8], 'int32');
+    const c = tf.clone(ints);
+    expect(c.dtype).toBe('int32');
+    expect(Array.from(c.dataSync())).toEqual([7, 8]);
+    tf.dispose([ints, c]);
+    expect(memorySnapshot()).toEqual(before);
   });
 });
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { registerWasmGradientKernels } from './kernels/index.js';
+import { registerWasmFastKernels, registerWasmGradientKernels } from './kernels/index.js';
 
 /** The backends gradcam chooses between, fastest first. `node` is `@tensorflow/tfjs-node` (tfjs name `tensorflow`). */
 export type BackendName = 'node' | 'wasm' | 'cpu';
@@ -53,6 +53,7 @@ async function activate(name: BackendName, wasmPaths?: string): Promise<string |
     try {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       registerWasmGradientKernels();
+      registerWasmFastKernels();
       if (wasmPaths) wasm.setWasmPaths(wasmPaths);
     } catch (e) {
       return `@tensorflow/tfjs-backend-wasm did not load (${(e as Error).message})`;

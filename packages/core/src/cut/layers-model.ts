@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { GradCamError, closestNames, listNames } from '../errors.js';
+import { recordingGradients } from '../grad.js';
 import type { HeadOutputs, LayerInfo, ModelCut, TrunkOutput } from '../types.js';
 
 type SymbolicTensor = tfl.SymbolicTensor;
@@ -38,12 +39,56 @@ function orderedNodes(c: Container): GraphNode[] {
   return nodes;
 }
 
+interface WeightedLayer {
+  kernel?: { read(): tf.Tensor };
+  bias?: { read(): tf.Tensor } | null;
+  activation?: { apply(x: tf.Tensor): tf.Tensor };
+  rank?: number;
+  dataFormat?: string;
+  strides?: number[];
+  padding?: string;
+  dilationRate?: number | number[];
+}
+
+/**
+ * Conv2D and Dense layers computed with plain tfjs ops, used while a gradient tape records.
+ * Performance: tfjs-layers runs them with tfjs's fused ops, whose custom gradient computes the
+ * gradients of all inputs eagerly — weights and bias included — even though gradcam only
+ * differentiates with respect to activations or images (for a MobileNetV2 head, the unused
+ * 1280×1000 weight gradient cost ~20 % of a forward pass on wasm). The plain ops' registered
+ * gradients are lazy, so only the input's is computed. Same math; other configurations
+ * (channels-first, 1-D/3-D convolutions, Dense on rank > 2) return null and use `apply`.
+ */
+function unfusedCall(layer: tfl.layers.Layer, x: tf.Tensor): tf.Tensor | null {
+  const l = layer as unknown as WeightedLayer;
+  if (!l.kernel || !l.activation) return null;
+  const cls = layer.getClassName();
+  let y: tf.Tensor;
+  if (cls === 'Conv2D' && l.rank === 2 && l.dataFormat === 'channelsLast' && x.rank === 4 && (l.padding === 'same' || l.padding === 'valid')) {
+    const d = l.dilationRate ?? 1;
+    y = tf.conv2d(x as tf.Tensor4D, l.kernel.read() as tf.Tensor4D, l.strides as [number, number], l.padding, 'NHWC', (typeof d === 'number' ? d : [d[0]!, d[1] ?? d[0]!]) as [number, number]);
+  } else if (cls === 'Dense' && x.rank === 2) {
+    y = tf.matMul(x, l.kernel.read());
+  } else {
+    return null;
+  }
+  if (l.bias) y = tf.add(y, l.bias.read());
+  return l.activation.apply(y);
+}
+
 function runNode(node: GraphNode, values: Map<number, tf.Tensor>): void {
   const args = node.inputTensors.map((s) => {
     const v = values.get(s.id);
     if (!v) throw new GradCamError(`internal: value of ${s.name} is missing when running layer ${node.outboundLayer.name}`);
     return v;
   });
+  if (args.length === 1 && recordingGradients()) {
+    const y = unfusedCall(node.outboundLayer, args[0]!);
+    if (y) {
+      values.set(node.outputTensors[0]!.id, y);
+      return;
+    }
+  }
   const kwargs = { ...(node.callArgs ?? {}), training: false };
   delete (kwargs as Record<string, unknown>)['mask'];
   const out = node.outboundLayer.apply(args.length === 1 ? args[0]! : args, kwargs) as tf.Tensor | tf.Tensor[];
@@ -134,6 +179,15 @@ export function cutLayersModel(model: tfl.LayersModel, layer: string): ModelCut 
     }
   }
 
+  // Performance: free each trunk intermediate after its last consumer, as tfjs-layers' own
+  // `execute` does (keeping every activation alive until the tidy ends costs ~20 % of a MobileNetV2
+  // forward on wasm, where freed heap blocks are reused while still in cache, and raises peak memory).
+  const keepIds = new Set<number>([...c.inputs.map((s) => s.id), cutTensor.id, ...frontier.map((s) => s.id)]);
+  const lastUse = new Map<number, number>();
+  trunk.forEach((n, i) => n.inputTensors.forEach((s) => lastUse.set(s.id, i)));
+  const freeAfter: number[][] = trunk.map(() => []);
+  for (const [id, i] of lastUse) if (!keepIds.has(id)) freeAfter[i]!.push(id);
+
   return {
     layer,
     trunk(inputs: tf.Tensor[]): TrunkOutput {
@@ -145,7 +199,13 @@ export function cutLayersModel(model: tfl.LayersModel, layer: string): ModelCut 
       return tf.tidy(() => {
         const values = new Map<number, tf.Tensor>();
         c.inputs.forEach((s, i) => values.set(s.id, inputs[i]!));
-        for (const n of trunk) runNode(n, values);
+        trunk.forEach((n, i) => {
+          runNode(n, values);
+          for (const id of freeAfter[i]!) {
+            values.get(id)?.dispose();
+            values.delete(id);
+          }
+        });
         const activations = values.get(cutTensor.id)!;
         const state = frontier.map((s) => values.get(s.id)!);
         return { activations, state };

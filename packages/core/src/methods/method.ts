@@ -17,6 +17,8 @@ export interface CamContext {
   eigenSmooth: boolean;
   /** Batch size for methods that run the model many times (Score-CAM, Ablation-CAM). */
   batchSize: number;
+  /** Score-CAM: score only this many channels, those of highest spatial variance (Faster Score-CAM); undefined: all. */
+  maxChannels?: number;
   /** Target scores of the unmodified rows, [M]. */
   scores: tf.Tensor1D;
   /**

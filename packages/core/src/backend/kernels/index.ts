@@ -10,12 +10,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter.js';
+import { conv2DBackpropInputWasmConfig } from './conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilterWasmConfig } from './depthwise-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputWasmConfig } from './depthwise-backprop-input.js';
 import { einsumWasmFallbackConfig } from './einsum-fallback.js';
+import { identityWasmConfig } from './identity.js';
 import { unsortedSegmentSumWasmConfig } from './unsorted-segment-sum.js';
 
 export { conv2DBackpropFilterWasm, conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter.js';
+export { conv2DBackpropInputWasm, conv2DBackpropInputWasmConfig } from './conv2d-backprop-input.js';
 export {
   depthwiseConv2dNativeBackpropFilterWasm,
   depthwiseConv2dNativeBackpropFilterWasmConfig,
@@ -25,6 +28,7 @@ export {
   depthwiseConv2dNativeBackpropInputWasmConfig,
 } from './depthwise-backprop-input.js';
 export { einsumWasmFallback, einsumWasmFallbackConfig } from './einsum-fallback.js';
+export { identityWasm, identityWasmConfig } from './identity.js';
 export { unsortedSegmentSumWasm, unsortedSegmentSumWasmConfig } from './unsorted-segment-sum.js';
 
 /** The kernel configs this module can register for the 'wasm' backend. */
@@ -57,4 +61,31 @@ export function registerWasmGradientKernels(): string[] {
     registered.push(config.kernelName);
   }
   return registered;
+}
+
+/**
+ * Kernels tfjs-backend-wasm 4.22 has natively but runs far slower than a formulation on its fast
+ * kernels (XNNPACK); gradcam replaces them (same values up to float rounding, checked against cpu):
+ * `Conv2DBackpropInput` (plain C++ loops, ~10× a forward convolution) as one forward Conv2D, and
+ * `Identity` (a full copy for every clone, e.g. each tensor a gradient tape saves) as a shared buffer.
+ */
+export const WASM_FAST_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [conv2DBackpropInputWasmConfig, identityWasmConfig];
+
+/** Names of the native wasm kernels {@link registerWasmFastKernels} replaces. */
+export const WASM_FAST_KERNELS: readonly string[] = WASM_FAST_KERNEL_CONFIGS.map((c) => c.kernelName);
+
+/**
+ * Replaces, for the 'wasm' backend, the slow native kernels in {@link WASM_FAST_KERNELS} with
+ * gradcam's formulations. Idempotent; returns the names replaced (or newly registered) by this call.
+ */
+export function registerWasmFastKernels(): string[] {
+  const replaced: string[] = [];
+  for (const config of WASM_FAST_KERNEL_CONFIGS) {
+    const existing = tf.getKernel(config.kernelName, 'wasm');
+    if (existing?.kernelFunc === config.kernelFunc) continue;
+    if (existing) tf.unregisterKernel(config.kernelName, 'wasm');
+    tf.registerKernel(config);
+    replaced.push(config.kernelName);
+  }
+  return replaced;
 }
