@@ -1,0 +1,79 @@
+/**
+ * Greedy caption decoding: the encoder runs once per scene, the decoder once per step on the cached
+ * features.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { CAPTION_LENGTH, CAPTION_VOCAB, END, START } from '../grammar/vocab.js';
+import type { SceneImage } from '../world/scene.js';
+import { scenesToTensor } from '../world/tensor.js';
+import { buildCaptionerOnFeatures } from './captioner.js';
+import { buildEncoder } from './encoder.js';
+import { layersOfModel } from './layer-set.js';
+
+/** A decoded caption. */
+export interface DecodedCaption {
+  /** The words, without START/END. */
+  words: string[];
+  text: string;
+  /** log p(word_t | image, words_<t) of each word, and of END last (natural log). */
+  logProbs: number[];
+}
+
+const split = new WeakMap<tfl.LayersModel, { encoder: tfl.LayersModel; head: tfl.LayersModel }>();
+
+/** The captioner split into its encoder (image → features) and its head on features, sharing its weights. */
+export function splitCaptioner(captioner: tfl.LayersModel): { encoder: tfl.LayersModel; head: tfl.LayersModel } {
+  let s = split.get(captioner);
+  if (!s) {
+    const layers = layersOfModel(captioner);
+    s = { encoder: buildEncoder(layers), head: buildCaptionerOnFeatures(layers) };
+    split.set(captioner, s);
+  }
+  return s;
+}
+
+/**
+ * Greedy captions of `scenes` (batches of `batchSize`, default 64): at each step the most probable
+ * word, until END or 15 words. Leaves no tensors behind.
+ */
+export function captionScenes(captioner: tfl.LayersModel, scenes: readonly SceneImage[], batchSize = 64): DecodedCaption[] {
+  const { encoder, head } = splitCaptioner(captioner);
+  const out: DecodedCaption[] = [];
+  const L = CAPTION_LENGTH;
+  const V = CAPTION_VOCAB.size;
+  const start = CAPTION_VOCAB.index(START);
+  const end = CAPTION_VOCAB.index(END);
+  for (let i = 0; i < scenes.length; i += batchSize) {
+    const chunk = scenes.slice(i, i + batchSize);
+    const n = chunk.length;
+    const features = tf.tidy(() => encoder.predict(scenesToTensor(chunk)) as tf.Tensor);
+    const tokens = new Int32Array(n * L);
+    for (let b = 0; b < n; b++) tokens[b * L] = start;
+    const done = new Array<boolean>(n).fill(false);
+    const words: string[][] = chunk.map(() => []);
+    const logProbs: number[][] = chunk.map(() => []);
+    for (let t = 0; t < L && done.some((d) => !d); t++) {
+      const lp = tf.tidy(() => {
+        const logits = head.predict([features, tf.tensor2d(tokens, [n, L], 'int32')]) as tf.Tensor;
+        return tf.logSoftmax(tf.reshape(tf.slice(logits, [0, t, 0], [n, 1, V]), [n, V]));
+      });
+      const data = lp.dataSync();
+      lp.dispose();
+      for (let b = 0; b < n; b++) {
+        if (done[b]) continue;
+        let best = 0;
+        for (let k = 1; k < V; k++) if (data[b * V + k]! > data[b * V + best]!) best = k;
+        logProbs[b]!.push(data[b * V + best]!);
+        if (best === end || t === L - 1) done[b] = true;
+        if (best !== end) {
+          words[b]!.push(CAPTION_VOCAB.word(best));
+          if (t + 1 < L) tokens[b * L + t + 1] = best;
+        }
+      }
+    }
+    features.dispose();
+    chunk.forEach((_, b) => out.push({ words: words[b]!, text: words[b]!.join(' '), logProbs: logProbs[b]! }));
+  }
+  return out;
+}

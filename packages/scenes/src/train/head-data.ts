@@ -1,0 +1,69 @@
+/**
+ * The training data of the two heads, prepared in one streaming pass over the training scenes (never
+ * holding more than a batch of images): frozen-encoder features, caption tokens and sampled questions.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { generateScene } from '../world/generator.js';
+import { scenesToTensor } from '../world/tensor.js';
+import { type CaptionData, captionData } from './captioner.js';
+import type { FeatureCache } from './features.js';
+import { type VqaData, vqaData } from './vqa.js';
+
+/** Features, captions and questions of the same training scenes. */
+export interface HeadData {
+  features: FeatureCache;
+  captions: CaptionData;
+  questions: VqaData;
+}
+
+function concat<A extends Int32Array | Float32Array>(arrays: A[]): A {
+  const total = arrays.reduce((n, a) => n + a.length, 0);
+  const joined = new (arrays[0]!.constructor as new (n: number) => A)(total);
+  let o = 0;
+  for (const a of arrays) {
+    joined.set(a, o);
+    o += a.length;
+  }
+  return joined;
+}
+
+/**
+ * Encodes the scenes of `seeds` with the (frozen) `encoder` and tokenises their captions and
+ * `questionsPerScene` sampled questions (sampling seeded by `questionSeed`). With `shared`, the features
+ * live in a SharedArrayBuffer, so that worker threads can train on them without a copy.
+ */
+export function prepareHeadData(encoder: tfl.LayersModel, seeds: readonly number[], questionsPerScene: number, questionSeed: number, shared = false): HeadData {
+  const shape = encoder.outputs[0]!.shape.slice(1) as [number, number, number];
+  const size = shape[0] * shape[1] * shape[2];
+  const bytes = seeds.length * size * 4;
+  const data = new Float32Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const captions: CaptionData[] = [];
+  const questions: VqaData[] = [];
+  const chunk = 64;
+  for (let i = 0; i < seeds.length; i += chunk) {
+    const scenes = seeds.slice(i, i + chunk).map((s) => generateScene(s));
+    const f = tf.tidy(() => encoder.predict(scenesToTensor(scenes)) as tf.Tensor);
+    data.set(f.dataSync(), i * size);
+    f.dispose();
+    captions.push(captionData(scenes));
+    const q = vqaData(scenes, questionsPerScene, questionSeed);
+    questions.push({ ...q, scene: q.scene.map((r) => r + i) });
+  }
+  const answers = concat(questions.map((q) => q.answers));
+  return {
+    features: { data, count: seeds.length, size, shape },
+    captions: {
+      count: seeds.length,
+      inputs: concat(captions.map((c) => c.inputs)),
+      targets: concat(captions.map((c) => c.targets)),
+      mask: concat(captions.map((c) => c.mask)),
+    },
+    questions: {
+      count: answers.length,
+      scene: concat(questions.map((q) => q.scene)),
+      questions: concat(questions.map((q) => q.questions)),
+      answers,
+    },
+  };
+}

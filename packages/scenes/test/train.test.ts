@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@gradcam/core';
+import { generateScene, loadSceneModels, scenesToTensor, trainingSeed } from '../src/index.js';
+import { TINY_TRAINING as TINY, saveSceneModels, trainSceneModels, useFastTrainingKernels } from '../src/node.js';
+import { buildClassifier, createClassifierLayers } from '../src/models/classifier.js';
+import { createEncoderLayers } from '../src/models/encoder.js';
+import { layerSetOf } from '../src/models/layer-set.js';
+import { classifierLoss, trainClassifier } from '../src/train/classifier.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gradcam-scenes-'));
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm' });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('training', () => {
+  it('lowers the classifier loss on a fixed batch within a few steps', () => {
+    const restore = useFastTrainingKernels();
+    try {
+      const model = buildClassifier(layerSetOf([...createEncoderLayers(3), ...createClassifierLayers(3)]));
+      const fixed = () => classifierLoss(model, 99, 0, 16);
+      const before = tf.tidy(() => fixed().dataSync()[0]!);
+      const start = tf.memory().numTensors;
+      const r = trainClassifier(model, { seed: 99, steps: 6, batchSize: 8, learningRate: 3e-3 });
+      expect(tf.memory().numTensors).toBe(start);
+      const after = tf.tidy(() => fixed().dataSync()[0]!);
+      expect(r.losses.length).toBe(6);
+      expect(after).toBeLessThan(before - 0.05);
+    } finally {
+      restore();
+    }
+  });
+
+  it('trains all three tiny models, deterministically from the seed, and saves them loadably', async () => {
+    const a = await trainSceneModels({ ...TINY, seed: 5 });
+    const b = await trainSceneModels({ ...TINY, seed: 5 });
+    for (const k of ['captioner', 'vqa'] as const) {
+      expect(a.report[k].lastLoss).toBeLessThan(a.report[k].firstLoss);
+      const wa = a.models[k].getWeights();
+      const wb = b.models[k].getWeights();
+      expect(wa.length).toBe(wb.length);
+      wa.forEach((w, i) => expect(tf.tidy(() => tf.max(tf.abs(tf.sub(w, wb[i]!))).dataSync()[0])).toBe(0));
+    }
+    // The encoder is shared: the captioner's copy equals the classifier's.
+    const enc = (m: typeof a.models.classifier) => m.getLayer('enc_conv2').getWeights()[0]!;
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(enc(a.models.classifier), enc(a.models.captioner)))).dataSync()[0])).toBe(0);
+
+    await saveSceneModels(a.models, dir, { test: true });
+    expect(statSync(join(dir, 'vqa', 'weights.bin')).size).toBeGreaterThan(100_000);
+    const loaded = await loadSceneModels({ dir });
+    const x = scenesToTensor([generateScene(trainingSeed(1, 1))]);
+    const p0 = a.models.classifier.predict(x) as tf.Tensor;
+    const p1 = loaded.classifier.predict(x) as tf.Tensor;
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(p0, p1))).dataSync()[0])).toBe(0);
+    tf.dispose([x, p0, p1]);
+    for (const m of [...Object.values(a.models), ...Object.values(b.models), ...Object.values(loaded)]) m.dispose();
+  });
+
+  const cli = fileURLToPath(new URL('../dist/train/cli.js', import.meta.url));
+  it.skipIf(!existsSync(cli))('runs as the training script (npm run train) and writes weights and a report', async () => {
+    const out = join(dir, 'cli');
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, '--tiny', '--out', out, '--eval', '4', '--seed', '3'], {
+      env: { ...process.env, GRADCAM_QUIET: '1' },
+    });
+    expect(stdout).toMatch(/held-out: /);
+    const report = JSON.parse(readFileSync(join(out, 'training.json'), 'utf8'));
+    expect(report.seed).toBe(3);
+    expect(report.options.classifierSteps).toBe(TINY.classifierSteps);
+    expect(report.heldOut.scenes).toBe(4);
+    for (const m of ['classifier', 'captioner', 'vqa']) expect(existsSync(join(out, m, 'model.json'))).toBe(true);
+    const meta = JSON.parse(readFileSync(join(out, 'vqa', 'model.json'), 'utf8')).userDefinedMetadata;
+    expect(meta).toMatchObject({ model: 'vqa', seed: 3 });
+  });
+
+  it('fails clearly when the weights are missing', async () => {
+    await expect(loadSceneModels({ dir: join(dir, 'nowhere') })).rejects.toThrow(/not found .*npm run train -w @gradcam\/scenes/);
+  });
+});
