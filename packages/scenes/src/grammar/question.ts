@@ -43,7 +43,7 @@ export const QUESTION_FAMILY: Readonly<Record<QuestionKind, QuestionFamily>> = {
 };
 
 /** The closest object must be at least this many pixels nearer the referent than the second closest. */
-export const CLOSEST_MARGIN = 6;
+export const CLOSEST_MARGIN = 10;
 
 /** A question about a scene with its answer and grounding. */
 export interface QuestionAnswer {
