@@ -48,10 +48,15 @@ describe.skipIf('skip' in weights)(`explainCaption with model 'scene'${'skip' in
   });
 
   it('resizes photos to the scene size and leaves tf.memory() unchanged with loaded models', async () => {
-    // With `scene: { dir }` each call loads and frees the models; @gradcam/scenes' greedy decoder caches
-    // split sub-models per captioner that its dispose() does not free (20 tensors per load, its issue),
-    // so flat memory is checked with loaded models, which the route only borrows.
+    // Both routes: `scene: { dir }` loads and frees the models on each call; loaded models are borrowed.
     const api = await importScenes();
+    {
+      const pixels = { width: 20, height: 20, data: new Uint8Array(20 * 20 * 3).fill(90) };
+      await explainCaption(pixels, { model: 'scene', scene: { dir }, caption: 'a red circle' });
+      const before = tf.memory().numTensors;
+      await explainCaption(pixels, { model: 'scene', scene: { dir }, caption: 'a red circle' });
+      expect(tf.memory().numTensors).toBe(before);
+    }
     const models = await api.loadSceneModels({ dir });
     try {
       const pixels = { width: 40, height: 30, data: new Uint8Array(40 * 30 * 3).map((_, i) => (i * 37) % 256) };

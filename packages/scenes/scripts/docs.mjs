@@ -19,7 +19,7 @@ import {
   objectsOfClass,
   sampleQuestions,
   rng,
-} from '../dist/index.js';
+} from '../dist/node-index.js';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
@@ -27,9 +27,10 @@ const out = opt('--out', fileURLToPath(new URL('../../../docs/images/', import.m
 const seed = Number(opt('--seed', 7));
 const method = opt('--method', 'gradcam');
 const SCALE = 3;
+const only = opt('--only', 'classify,caption,vqa,samples').split(',');
 
 await initBackend({ backend: 'wasm' });
-const models = await loadSceneModels();
+const models = await loadSceneModels(opt('--weights') ? { dir: opt('--weights') } : {});
 
 /** The scene as an RgbImage, upscaled (nearest) by SCALE. */
 function picture(scene) {
@@ -60,7 +61,7 @@ const scenes = (n, offset = 0) => Array.from({ length: n }, (_, i) => generateSc
 const written = [];
 
 // Classifier: every label the model predicts.
-{
+if (only.includes('classify')) {
   const rows = [];
   for (const scene of scenes(5).filter((s) => s.objects.length >= 2).slice(0, 4)) {
     const r = await explainSceneClass(models.classifier, scene, { method });
@@ -73,7 +74,7 @@ const written = [];
 }
 
 // Captioner: each word of the model's own caption.
-{
+if (only.includes('caption')) {
   const rows = [];
   for (const scene of scenes(12, 100).filter((s) => s.objects.length >= 2).slice(0, 3)) {
     const r = await explainSceneCaption(models.captioner, scene, { method });
@@ -94,7 +95,7 @@ const written = [];
 }
 
 // VQA: the model's answer to sampled questions about single objects, and one relational question.
-{
+if (only.includes('vqa')) {
   const rows = [];
   let k = 0;
   for (const scene of scenes(40, 200).filter((s) => s.objects.length >= 3)) {
@@ -114,7 +115,7 @@ const written = [];
 }
 
 // A sample of the generated world.
-{
+if (only.includes('samples')) {
   const all = scenes(16, 300);
   const rows = [all.slice(0, 8), all.slice(8)].map((r) => r.map((s) => ({ image: picture(s), label: captionScene(s).text.split(' ').slice(0, 4).join(' ') + (captionScene(s).text.split(' ').length > 4 ? '...' : '') })));
   written.push(await writeImage(join(out, 'scenes-samples.png'), composeGrid(rows, { cellHeight: 128, title: 'Held-out scenes and the start of their reference captions' })));

@@ -4,7 +4,7 @@
 //   node scripts/evaluate.mjs [--task classify|caption|vqa] [--n 1000] [--seed 0] [--methods gradcam,centre] [--json out.json]
 import { writeFile } from 'node:fs/promises';
 import { initBackend } from '@gradcam/core';
-import { EVAL_METHODS, SCENE_TASKS, evaluateScenes, loadSceneModels } from '../dist/index.js';
+import { EVAL_METHODS, SCENE_TASKS, evaluateScenes, loadSceneModels } from '../dist/node-index.js';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);

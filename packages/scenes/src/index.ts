@@ -26,7 +26,7 @@ export { type LayerSet, layerSetOf, layersOfModel } from './models/layer-set.js'
 export { classProbabilities, predictClasses } from './models/classify.js';
 export { type DecodedCaption, captionScenes, splitCaptioner } from './models/caption.js';
 export { type ModelAnswer, answerQuestions } from './models/answer.js';
-export { type SceneModels, type LoadOptions, MODEL_DIRS, loadSceneModels, defaultWeightsDir } from './io/load.js';
+export { type SceneModels, type LoadOptions, MODEL_DIRS, loadSceneModels } from './io/load.js';
 export { classScore, captionWordScore, answerScore } from './explain/scores.js';
 export type { SceneExplainOptions, TargetMap } from './explain/run.js';
 export { type ExplainClassOptions, type ClassExplanation, type SceneClassExplanation, explainSceneClass, resolveClass } from './explain/classify.js';

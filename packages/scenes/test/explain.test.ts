@@ -16,7 +16,7 @@ import {
   generateScene,
   loadSceneModels,
   localize,
-} from '../src/index.js';
+} from '../src/node-index.js';
 
 let models: SceneModels;
 beforeAll(async () => {

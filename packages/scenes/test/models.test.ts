@@ -13,7 +13,7 @@ import {
   heldOutSeed,
   loadSceneModels,
   vqaAccuracy,
-} from '../src/index.js';
+} from '../src/node-index.js';
 
 let models: SceneModels;
 const runSeed = Math.floor(Math.random() * 2 ** 31);

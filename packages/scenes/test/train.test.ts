@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@gradcam/core';
-import { generateScene, loadSceneModels, scenesToTensor, trainingSeed } from '../src/index.js';
+import { generateScene, loadSceneModels, scenesToTensor, trainingSeed } from '../src/node-index.js';
 import { TINY_TRAINING as TINY, saveSceneModels, trainSceneModels, useFastTrainingKernels } from '../src/node.js';
 import { buildClassifier, createClassifierLayers } from '../src/models/classifier.js';
 import { createEncoderLayers } from '../src/models/encoder.js';

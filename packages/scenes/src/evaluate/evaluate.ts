@@ -10,7 +10,7 @@ import { CAPTIONER_LAYER } from '../models/captioner.js';
 import { CLASSIFIER_LAYER } from '../models/classifier.js';
 import { VQA_LAYER } from '../models/vqa.js';
 import { explainMaps } from '../explain/run.js';
-import { type SceneModels, loadSceneModels } from '../io/load.js';
+import type { SceneModels } from '../io/load.js';
 import { generateScene, heldOutSeed } from '../world/generator.js';
 import { mixSeed } from '../world/rng.js';
 import { scenesToTensor } from '../world/tensor.js';
@@ -32,10 +32,12 @@ export interface EvaluateOptions {
   n?: number;
   /** Picks the held-out scenes (seeds ≥ 2^31, never used in training) and the sampled questions. Default 0. */
   seed?: number;
-  /** The models (default: `loadSceneModels()`). */
-  models?: SceneModels;
+  /** The models (`loadSceneModels()`). */
+  models: SceneModels;
   /** Also measure the model's held-out accuracy (default true). */
   accuracy?: boolean;
+  /** Target layer (default: the model's documented layer, see {@link SceneEvaluation.layer}). */
+  layer?: string;
   /** Scenes per `explain` call (default 16). */
   batch?: number;
   /** Progress messages. */
@@ -95,9 +97,9 @@ export async function evaluateScenes(options: EvaluateOptions): Promise<SceneEva
   const n = options.n ?? 1000;
   const seed = options.seed ?? 0;
   const methods = options.methods ?? EVAL_METHODS;
-  const models = options.models ?? (await loadSceneModels());
+  const { models } = options;
   const model = modelOf(models, task);
-  const layer = LAYERS[task];
+  const layer = options.layer ?? LAYERS[task];
   const scenes = Array.from({ length: n }, (_, i) => generateScene(heldOutSeed(seed, i)));
   const result: SceneEvaluation = { task, n, seed, layer, rows: [] };
   if (options.accuracy ?? true) {

@@ -1,6 +1,7 @@
 /**
- * Loading the three scene models: by default the trained weights committed in the package
- * (`packages/scenes/weights/{classifier,captioner,vqa}/model.json`), read from disk in Node.
+ * Loading the three scene models from a URL prefix (browser-safe: no Node-only import). In Node,
+ * `@gradcam/scenes` resolves to an entry whose `loadSceneModels` also reads folders on disk and defaults
+ * to the package's committed weights (see `load-node.ts`).
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 
@@ -20,34 +21,30 @@ export const MODEL_DIRS = { classifier: 'classifier', captioner: 'captioner', vq
 /** Options of {@link loadSceneModels}. */
 export interface LoadOptions {
   /**
-   * A directory holding `classifier/`, `captioner/` and `vqa/` (each `model.json` + `weights.bin`), or an
-   * http(s) URL prefix in the browser. Default: the package's committed `weights/` (Node only).
+   * Where `classifier/`, `captioner/` and `vqa/` (each `model.json` + `weights.bin`) are: an http(s) URL
+   * prefix (relative URLs resolve against the page), or in Node a directory on disk. Default in Node:
+   * the package's committed `weights/`; required in the browser.
    */
   dir?: string;
 }
 
-/** The package's committed weights directory (Node). */
-export async function defaultWeightsDir(): Promise<string> {
-  const { fileURLToPath } = await import('node:url');
-  return fileURLToPath(new URL('../../weights/', import.meta.url));
+/** Loads the three models with `load(name)` (name = a {@link MODEL_DIRS} folder). */
+export async function loadModelsWith(load: (name: string) => Promise<tfl.LayersModel>): Promise<SceneModels> {
+  const [classifier, captioner, vqa] = await Promise.all([load(MODEL_DIRS.classifier), load(MODEL_DIRS.captioner), load(MODEL_DIRS.vqa)]);
+  return { classifier, captioner, vqa };
+}
+
+/** Loads one model folder of a URL prefix through tfjs's HTTP handler. */
+export function loadModelFromUrl(prefix: string, name: string): Promise<tfl.LayersModel> {
+  return tfl.loadLayersModel(`${prefix.replace(/\/$/, '')}/${name}/model.json`);
 }
 
 /**
- * Loads the classifier, the captioner and the VQA model. In Node, from `options.dir` or the committed
- * weights; a URL prefix (`http…`) loads through tfjs's HTTP handler instead. Throws naming the missing
- * file and `npm run train -w @gradcam/scenes` when the weights are absent.
+ * Loads the classifier, the captioner and the VQA model from the URL prefix `options.dir` (browser
+ * entry). Throws when `dir` is missing: the browser has no default location.
  */
 export async function loadSceneModels(options: LoadOptions = {}): Promise<SceneModels> {
-  const dir = options.dir ?? (await defaultWeightsDir());
-  const load = async (name: string): Promise<tfl.LayersModel> => {
-    if (/^https?:\/\//.test(dir)) return tfl.loadLayersModel(`${dir.replace(/\/$/, '')}/${name}/model.json`);
-    const { join } = await import('node:path');
-    const { existsSync } = await import('node:fs');
-    const path = join(dir, name, 'model.json');
-    if (!existsSync(path)) throw new Error(`scene model '${name}' not found at ${path}; train it with \`npm run train -w @gradcam/scenes\``);
-    const { loadLayersModelFromFile } = await import('@gradcam/core/node');
-    return loadLayersModelFromFile(path);
-  };
-  const [classifier, captioner, vqa] = await Promise.all([load(MODEL_DIRS.classifier), load(MODEL_DIRS.captioner), load(MODEL_DIRS.vqa)]);
-  return { classifier, captioner, vqa };
+  const { dir } = options;
+  if (!dir) throw new Error('loadSceneModels needs `dir` in the browser: the URL of a folder holding classifier/, captioner/ and vqa/');
+  return loadModelsWith((name) => loadModelFromUrl(dir, name));
 }

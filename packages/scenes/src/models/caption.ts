@@ -20,25 +20,32 @@ export interface DecodedCaption {
   logProbs: number[];
 }
 
-const split = new WeakMap<tfl.LayersModel, { encoder: tfl.LayersModel; head: tfl.LayersModel }>();
-
-/** The captioner split into its encoder (image → features) and its head on features, sharing its weights. */
+/**
+ * The captioner split into its encoder (image → features) and its head on features, sharing its weights.
+ * Dispose both when done: that releases only the split's own references, never the shared weights
+ * (tfjs-layers counts a layer's models), so `captioner.dispose()` still frees everything.
+ */
 export function splitCaptioner(captioner: tfl.LayersModel): { encoder: tfl.LayersModel; head: tfl.LayersModel } {
-  let s = split.get(captioner);
-  if (!s) {
-    const layers = layersOfModel(captioner);
-    s = { encoder: buildEncoder(layers), head: buildCaptionerOnFeatures(layers) };
-    split.set(captioner, s);
-  }
-  return s;
+  const layers = layersOfModel(captioner);
+  return { encoder: buildEncoder(layers), head: buildCaptionerOnFeatures(layers) };
 }
 
 /**
  * Greedy captions of `scenes` (batches of `batchSize`, default 64): at each step the most probable
- * word, until END or 15 words. Leaves no tensors behind.
+ * word, until END or `MAX_CAPTION_WORDS` (15) words — the longest caption the decoder's input holds, so
+ * every decoded caption can be explained. Leaves no tensors behind.
  */
 export function captionScenes(captioner: tfl.LayersModel, scenes: readonly SceneImage[], batchSize = 64): DecodedCaption[] {
   const { encoder, head } = splitCaptioner(captioner);
+  try {
+    return decode(encoder, head, scenes, batchSize);
+  } finally {
+    encoder.dispose();
+    head.dispose();
+  }
+}
+
+function decode(encoder: tfl.LayersModel, head: tfl.LayersModel, scenes: readonly SceneImage[], batchSize: number): DecodedCaption[] {
   const out: DecodedCaption[] = [];
   const L = CAPTION_LENGTH;
   const V = CAPTION_VOCAB.size;
@@ -64,11 +71,13 @@ export function captionScenes(captioner: tfl.LayersModel, scenes: readonly Scene
         if (done[b]) continue;
         let best = 0;
         for (let k = 1; k < V; k++) if (data[b * V + k]! > data[b * V + best]!) best = k;
+        // The input holds START + 15 words: after the 15th word only END can follow.
+        if (t === L - 1) best = end;
         logProbs[b]!.push(data[b * V + best]!);
-        if (best === end || t === L - 1) done[b] = true;
-        if (best !== end) {
+        if (best === end) done[b] = true;
+        else {
           words[b]!.push(CAPTION_VOCAB.word(best));
-          if (t + 1 < L) tokens[b * L + t + 1] = best;
+          tokens[b * L + t + 1] = best;
         }
       }
     }

@@ -14,7 +14,7 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BackendName, initBackend } from '@gradcam/core';
 import { captionExactMatch, classifierExactMatch, vqaAccuracy } from '../evaluate/accuracy.js';
-import { defaultWeightsDir } from '../io/load.js';
+import { defaultWeightsDir } from '../io/load-node.js';
 import { saveSceneModels } from '../io/save-models.js';
 import { generateScene, heldOutSeed } from '../world/generator.js';
 import { TINY_TRAINING, type TrainOptions, trainSceneModels } from './train.js';
