@@ -8,11 +8,13 @@
 //                             Through turbo: `npm run bench -- -- --quick` (turbo's strict env mode does not
 //                             pass BENCH_QUICK on unless turbo.json lists it), or `npm run bench:quick -w @gradcam/benchmarks`.
 //   node bench.mjs --only methods,onnx   run some suites (ids below); writes results/partial.json
+//   node bench.mjs --scene-weights DIR   the scene models' weights for the scenes suite (default: the
+//                             committed packages/scenes/weights; without weights the suite records `skipped`)
 import { spawnSync, execSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { QUICK, arg } from './lib.mjs';
 import { renderMarkdown, evaluateTargets, printTargets } from './report.mjs';
 
@@ -20,11 +22,13 @@ const here = new URL('.', import.meta.url).pathname;
 const require = createRequire(import.meta.url);
 const tmp = mkdtempSync(join(tmpdir(), 'gradcam-bench-'));
 const only = arg('only', '')?.split(',').filter(Boolean) ?? [];
+const sceneWeights = arg('scene-weights', '') ? resolve(arg('scene-weights')) : ''; // suites run with cwd benchmarks/
 
 /** [id, script, args, { gc }] per run; ids group runs into suites. */
 function plan() {
   const m = (model, backend, batch, extra) => ['methods', 'suites/methods.mjs', ['--model', model, '--backend', backend, '--batches', String(batch), ...extra]];
   const all6 = 'gradcam,gradcam++,xgradcam,hirescam,layercam,gradcam-elementwise,eigencam';
+  const scenes = (extra) => ['scenes', 'suites/scenes.mjs', [...(sceneWeights ? ['--weights', sceneWeights] : []), ...extra]];
   if (QUICK) {
     return [
       m('mobilenetv2', 'wasm', 1, ['--methods', 'gradcam,gradcam++,eigencam', '--k5', '--inputgrad', '1', '--slow', '--scorecam-channels', '4', '--repeats', '3', '--warmup', '1']),
@@ -36,6 +40,7 @@ function plan() {
       ['detection', 'suites/detection.mjs', ['--repeats', '1']],
       ['onnx', 'onnx-forward.mjs', ['--quick']],
       ['onnx-cut', 'suites/onnx-cut.mjs', ['--repeats', '2']],
+      scenes(['--repeats', '3', '--warmup', '1']),
     ];
   }
   return [
@@ -53,6 +58,7 @@ function plan() {
     ['detection', 'suites/detection.mjs', ['--repeats', '5']],
     ['onnx', 'onnx-forward.mjs', []],
     ['onnx-cut', 'suites/onnx-cut.mjs', ['--repeats', '5']],
+    scenes(['--repeats', '21', '--warmup', '3']),
   ];
 }
 

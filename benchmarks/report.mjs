@@ -1,5 +1,6 @@
 // results JSON → the targets of issue 7 (measured, met or not, what stands in the way) and
-// docs/performance.md. `node report.mjs [results/latest.json]` regenerates the page from the JSON alone.
+// docs/performance.md. `node report.mjs [results/latest.json] [--out FILE]` regenerates the page from the
+// JSON alone (into FILE instead of docs/performance.md with --out: e.g. to look at a quick run's page).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -240,21 +241,71 @@ export function printTargets(targets, mode = 'full') {
   }
 }
 
-function methodsTable(entry) {
+const methodLabel = (name, r) =>
+  name === 'k5' ? 'Grad-CAM, k = 5 classes' : name === 'inputGradient' ? 'full input gradient' : name === 'scorecam' ? `scorecam (maxChannels ${r.maxChannels})` : name;
+
+/** Table of an entry { forward, runs: { name: { cpu, wall, ratioCpu, ratioWall, tensorsBefore, tensorsAfter } } }; `d` decimals of the ms. */
+function methodsTable(entry, label = methodLabel, d = 1) {
   const lines = [
     '| run | CPU ms, median (min–max) | wall ms, median (min–max) | × forward (CPU) | × forward (wall) | numTensors before → after |',
     '|---|---|---|---|---|---|',
   ];
   const row = (name, r, rc, rw) =>
     lines.push(
-      `| ${name} | ${f(r.cpu.median, 1)} (${f(r.cpu.min, 1)}–${f(r.cpu.max, 1)}) | ${f(r.wall.median, 1)} (${f(r.wall.min, 1)}–${f(r.wall.max, 1)}) | ${f(rc)} | ${f(rw)} | ${r.tensorsBefore} → ${r.tensorsAfter} |`,
+      `| ${name} | ${f(r.cpu.median, d)} (${f(r.cpu.min, d)}–${f(r.cpu.max, d)}) | ${f(r.wall.median, d)} (${f(r.wall.min, d)}–${f(r.wall.max, d)}) | ${f(rc)} | ${f(rw)} | ${r.tensorsBefore} → ${r.tensorsAfter} |`,
     );
   row('forward', entry.forward, 1, 1);
-  for (const [name, r] of Object.entries(entry.runs)) {
-    const label = name === 'k5' ? 'Grad-CAM, k = 5 classes' : name === 'inputGradient' ? 'full input gradient' : name === 'scorecam' ? `scorecam (maxChannels ${r.maxChannels})` : name;
-    row(label, r, r.ratioCpu, r.ratioWall);
-  }
+  for (const [name, r] of Object.entries(entry.runs)) row(label(name, r), r, r.ratioCpu, r.ratioWall);
   return lines.join('\n');
+}
+
+const SCENE_MODEL = { classifier: 'Classifier', captioner: 'Captioner', vqa: 'VQA model' };
+const SCENE_METHOD = { gradcam: 'Grad-CAM', 'gradcam++': 'Grad-CAM++', eigencam: 'Eigen-CAM' };
+/** `explainSceneClass gradcam` → `explainSceneClass`, Grad-CAM; `explain (core) gradcam, 1st word` → `explain` (core), Grad-CAM, 1st word. */
+function sceneLabel(name) {
+  if (name === 'greedy caption') return 'greedy caption alone (`captionScenes`)';
+  const m = /^(explain \(core\)|\S+) ([^\s,]+)(.*)$/.exec(name);
+  if (!m) return name;
+  const fn = m[1] === 'explain (core)' ? '`explain` (core)' : `\`${m[1]}\``;
+  return `${fn}, ${SCENE_METHOD[m[2]] ?? m[2]}${m[3]}`;
+}
+
+/** The "Scene models" section, or nothing when the results have no scenes run (older results). */
+function scenesSection(results, p) {
+  const run = results.runs.find((r) => r.id === 'scenes');
+  if (!run) return;
+  p();
+  p('## Scene models');
+  p();
+  const sc = run.result;
+  if (!sc) {
+    p(`Failed: \`${(run.error ?? '').split('\n')[0]}\``);
+    return;
+  }
+  if (sc.skipped) {
+    p(`Skipped: ${sc.skipped}.`);
+    return;
+  }
+  const tr = sc.training;
+  p(
+    `The classifier, captioner and VQA model of @gradcam/scenes (64×64 scenes; held-out scene \`generateScene(heldOutSeed(0, 0))\`; a batch of N: the first N held-out scenes), ` +
+      `weights \`${sc.weights}\`${tr ? ` (trained ${tr.classifierSteps} / ${tr.captionerSteps} / ${tr.vqaSteps} steps)` : ''}; timing depends on the architecture, not on the trained values. ` +
+      `${sc.backend}, one round robin per model and batch (forward pass and explanations; ${sc.repeats} timed rounds after ${sc.warmup} warm-up) in one fresh process (benchmarks/suites/scenes.mjs). ` +
+      'The forward pass is `model.predict` on the prepared inputs (image, and the caption or question tokens). ' +
+      'The `explainScene*` rows are the @gradcam/scenes calls: from a scene, they build the inputs, run the model once for its own prediction (class probabilities; the greedy caption, one decoder pass per word; the answer), ' +
+      'then one `explain` and the read-back of the maps; the `explain` (core) rows are `explain` alone on the prepared inputs with the same targets.',
+  );
+  for (const e of sc.models) {
+    p();
+    p(`### ${SCENE_MODEL[e.model] ?? e.model} — batch ${e.batch}: ${e.what}`);
+    p();
+    p(
+      `Layer \`${e.layer}\` (${e.layerShape.join('×')}), ${e.params.toLocaleString('en-US')} parameters, ${e.targets} target${e.targets === 1 ? '' : 's'}; ` +
+        `peak RSS of the process ${mb(e.peakRss)} (RSS ${mb(e.rssBefore)} → ${mb(e.rssAfter)} over the round robin).`,
+    );
+    p();
+    p(methodsTable(e, sceneLabel, 2));
+  }
 }
 
 export function renderMarkdown(results) {
@@ -413,6 +464,7 @@ export function renderMarkdown(results) {
         '.',
     );
   else p('Not measured (needs ../shared).');
+  scenesSection(results, p);
   const on = suite(results, 'onnx');
   p();
   p('## ONNX');
@@ -450,10 +502,13 @@ export function renderMarkdown(results) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const file = process.argv[2] ?? new URL('./results/latest.json', import.meta.url).pathname;
+  const argv = process.argv.slice(2);
+  const o = argv.indexOf('--out');
+  const positional = argv.filter((a, i) => !a.startsWith('--') && !(o >= 0 && i === o + 1));
+  const file = positional[0] ?? new URL('./results/latest.json', import.meta.url).pathname;
   const results = JSON.parse(readFileSync(file, 'utf8'));
   results.targets = evaluateTargets(results);
-  const out = new URL('../docs/performance.md', import.meta.url).pathname;
+  const out = o >= 0 && argv[o + 1] ? argv[o + 1] : new URL('../docs/performance.md', import.meta.url).pathname;
   writeFileSync(out, renderMarkdown(results));
   printTargets(results.targets);
   console.log(`\nwrote ${out}`);
