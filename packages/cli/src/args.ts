@@ -121,6 +121,39 @@ function positiveInt(text: string, flag: string): number {
   return n;
 }
 
+/** `--method`: a method id of `@gradcam/core` (case-insensitive), default `gradcam`. */
+function methodOf(value: string | undefined): MethodId {
+  const method = (value ?? 'gradcam').toLowerCase();
+  if (!(method in METHODS)) throw new UsageError(`unknown method '${value}'; methods: ${Object.keys(METHODS).join(', ')}`);
+  return method as MethodId;
+}
+
+/** `--colormap`, default `jet`. */
+function colormapOf(value: string | undefined): ColormapName {
+  const colormap = (value ?? 'jet').toLowerCase();
+  if (!isColormapName(colormap)) throw new UsageError(`unknown colormap '${value}'; colormaps: ${COLORMAPS.join(', ')}`);
+  return colormap;
+}
+
+/** `--alpha` (heatmap opacity), default 0.5. */
+function alphaOf(value: string | undefined): number {
+  const alpha = value === undefined ? 0.5 : Number(value);
+  if (value !== undefined && (value.trim() === '' || !(alpha >= 0 && alpha <= 1))) {
+    throw new UsageError(`--alpha (heatmap opacity) must be a number from 0 to 1; got '${value}'`);
+  }
+  return alpha;
+}
+
+/** `--format` lists (repeatable, comma-separated, case-insensitive), default `png,html`, checked against `kinds`. */
+function formatsOf<K extends string>(values: string[] | undefined, kinds: readonly K[]): K[] {
+  const formats = [...new Set((values ?? ['png,html']).flatMap((f) => f.split(',')).map((f) => f.trim().toLowerCase()).filter(Boolean))];
+  const badFormat = formats.find((f) => !(kinds as readonly string[]).includes(f));
+  if (badFormat !== undefined || formats.length === 0) {
+    throw new UsageError(`unknown --format '${badFormat ?? ''}'; formats: ${kinds.join(', ')} (comma-separated)`);
+  }
+  return formats as K[];
+}
+
 function modelSpec(values: Record<string, unknown>): ModelSpec {
   const spec: ModelSpec = { model: (last(values['model'] as string | undefined) ?? 'mobilenet').trim() };
   const url = values['model-url'] as string | undefined;
@@ -161,35 +194,26 @@ export function parseExplainArgs(argv: string[]): ExplainArgs | 'help' {
   );
   if (values.help) return 'help';
   if (positionals.length === 0) throw new UsageError('no images given: gradcam explain <images...> (see gradcam explain --help)');
-  const method = (values.method ?? 'gradcam').toLowerCase();
-  if (!(method in METHODS)) throw new UsageError(`unknown method '${values.method}'; methods: ${Object.keys(METHODS).join(', ')}`);
+  const method = methodOf(values.method);
   const counterfactual = values.counterfactual ?? false;
   if (counterfactual && !METHODS[method as MethodId].usesGradients) {
     throw new UsageError(`--counterfactual negates gradients, but method '${method}' uses none; pick a gradient method (gradcam, gradcam++, …)`);
   }
-  const colormap = (values.colormap ?? 'jet').toLowerCase();
-  if (!isColormapName(colormap)) throw new UsageError(`unknown colormap '${values.colormap}'; colormaps: ${COLORMAPS.join(', ')}`);
-  const alpha = values.alpha === undefined ? 0.5 : Number(values.alpha);
-  if (values.alpha !== undefined && (values.alpha.trim() === '' || !(alpha >= 0 && alpha <= 1))) {
-    throw new UsageError(`--alpha (heatmap opacity) must be a number from 0 to 1; got '${values.alpha}'`);
-  }
+  const colormap = colormapOf(values.colormap);
+  const alpha = alphaOf(values.alpha);
   if (values.class && values.top !== undefined) throw new UsageError('--class and --top exclude each other: name the classes, or ask for the top K');
   const top = values.top === undefined ? 1 : positiveInt(values.top, '--top');
-  const formats = [...new Set((values.format ?? ['png,html']).flatMap((f) => f.split(',')).map((f) => f.trim().toLowerCase()).filter(Boolean))];
-  const badFormat = formats.find((f) => !(OUTPUT_KINDS as readonly string[]).includes(f));
-  if (badFormat !== undefined || formats.length === 0) {
-    throw new UsageError(`unknown --format '${badFormat ?? ''}'; formats: ${OUTPUT_KINDS.join(', ')} (comma-separated)`);
-  }
+  const formats = formatsOf(values.format, OUTPUT_KINDS);
   const args: ExplainArgs = {
     ...modelSpec(values),
     images: positionals,
     top,
-    method: method as MethodId,
+    method,
     counterfactual,
     colormap,
     alpha,
     out: values.out ?? 'gradcam-out',
-    formats: formats as OutputKind[],
+    formats,
     concurrency: values.concurrency === undefined ? 2 : positiveInt(values.concurrency, '--concurrency'),
   };
   if (values.class) args.classes = values.class;
@@ -305,4 +329,184 @@ export function parseMethodsArgs(argv: string[]): { json: boolean } | 'help' {
   const format = (values.format ?? 'text').toLowerCase();
   if (format !== 'text' && format !== 'json') throw new UsageError(`unknown --format '${values.format}' for gradcam methods; formats: text, json`);
   return { json: format === 'json' };
+}
+
+/** Output kinds of `gradcam caption` and `gradcam vqa`. */
+export type TaskOutputKind = 'png' | 'jpg' | 'html' | 'json';
+/** Every output kind of `gradcam caption` and `gradcam vqa`. */
+export const TASK_OUTPUT_KINDS: readonly TaskOutputKind[] = ['png', 'jpg', 'html', 'json'];
+
+/** The `--model` of `gradcam caption` and `gradcam vqa` that names the built-in scene models of `@gradcam/scenes`. */
+export const SCENE_MODEL = 'scene';
+
+/** Pictures options shared by the scene-world commands. */
+interface PictureArgs {
+  method: MethodId;
+  colormap: ColormapName;
+  alpha: number;
+}
+
+/** The options of `gradcam demo`, checked. */
+export interface DemoArgs extends PictureArgs {
+  /** Output folder (default `gradcam-demo`). */
+  out: string;
+  /** Number of held-out scenes (default 4). */
+  scenes: number;
+  /** Run seed: scene i is `generateScene(heldOutSeed(seed, i))` (default 0). */
+  seed: number;
+  /** Weights folder of the scene models (default: the committed weights of `@gradcam/scenes`). */
+  weights?: string;
+}
+
+/** What `gradcam caption` and `gradcam vqa` share. */
+interface TaskArgs extends PictureArgs {
+  /** `scene` (default) or a transformers.js model folder or Hub id. */
+  model: string;
+  layers?: string[];
+  weights?: string;
+  out: string;
+  formats: TaskOutputKind[];
+}
+
+/** The options of `gradcam caption`, checked. */
+export interface CaptionArgs extends TaskArgs {
+  images: string[];
+  /** Explain this caption instead of the model's own. */
+  caption?: string;
+}
+
+/** The options of `gradcam vqa`, checked. */
+export interface VqaArgs extends TaskArgs {
+  image: string;
+  question: string;
+  /** Scene model: answers to explain instead of the model's; other models: the candidate answers. */
+  answers?: string[];
+  /** How many of the best-ranked answers get pictures and maps (default: every answer with --answer or the scene model, else 5). */
+  top?: number;
+}
+
+function nonNegativeInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} must be a non-negative integer; got '${text}'`);
+  return n;
+}
+
+const PICTURE_OPTIONS = {
+  method: { type: 'string' },
+  colormap: { type: 'string' },
+  alpha: { type: 'string' },
+  out: { type: 'string', short: 'o' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const TASK_OPTIONS = {
+  ...PICTURE_OPTIONS,
+  model: { type: 'string', short: 'm' },
+  layer: { type: 'string', short: 'l', multiple: true },
+  weights: { type: 'string', short: 'w' },
+  format: { type: 'string', short: 'f', multiple: true },
+} as const;
+
+/** Checks what `gradcam caption` and `gradcam vqa` share. */
+function taskArgs(command: string, values: Record<string, unknown>): TaskArgs {
+  const model = (last(values['model'] as string | undefined) ?? SCENE_MODEL).trim();
+  if (model === '') throw new UsageError(`--model is empty: give 'scene' or a transformers.js model folder or id (see gradcam ${command} --help)`);
+  const scene = model.toLowerCase() === SCENE_MODEL;
+  const weights = values['weights'] as string | undefined;
+  if (weights !== undefined && !scene) {
+    throw new UsageError(`--weights is the weights folder of the scene models (--model scene); for --model '${model}' leave it out`);
+  }
+  const layers = values['layer'] as string[] | undefined;
+  const args: TaskArgs = {
+    model: scene ? SCENE_MODEL : model,
+    method: methodOf(values['method'] as string | undefined),
+    colormap: colormapOf(values['colormap'] as string | undefined),
+    alpha: alphaOf(values['alpha'] as string | undefined),
+    out: (values['out'] as string | undefined) ?? 'gradcam-out',
+    formats: formatsOf(values['format'] as string[] | undefined, TASK_OUTPUT_KINDS),
+  };
+  if (layers) args.layers = layers;
+  if (weights !== undefined) args.weights = weights;
+  return args;
+}
+
+/**
+ * Parses and checks the arguments of `gradcam demo` (everything after `demo`).
+ * @returns the options, or `'help'` for `--help`. Throws {@link UsageError} naming the bad option and value.
+ */
+export function parseDemoArgs(argv: string[]): DemoArgs | 'help' {
+  const { values, positionals } = guard('demo', () =>
+    parseArgs({
+      args: attachNegativeValues(argv),
+      allowPositionals: true,
+      strict: true,
+      options: { ...PICTURE_OPTIONS, scenes: { type: 'string', short: 'n' }, seed: { type: 'string', short: 's' }, weights: { type: 'string', short: 'w' } },
+    }),
+  );
+  if (values.help) return 'help';
+  if (positionals.length) throw new UsageError(`gradcam demo takes no arguments, only options; got '${positionals[0]}' (see gradcam demo --help)`);
+  const args: DemoArgs = {
+    out: values.out ?? 'gradcam-demo',
+    scenes: values.scenes === undefined ? 4 : positiveInt(values.scenes, '--scenes'),
+    seed: values.seed === undefined ? 0 : nonNegativeInt(values.seed, '--seed'),
+    method: methodOf(values.method),
+    colormap: colormapOf(values.colormap),
+    alpha: alphaOf(values.alpha),
+  };
+  if (values.weights !== undefined) args.weights = values.weights;
+  return args;
+}
+
+/**
+ * Parses and checks the arguments of `gradcam caption` (everything after `caption`).
+ * @returns the options, or `'help'` for `--help`. Throws {@link UsageError} naming the bad option and value.
+ */
+export function parseCaptionArgs(argv: string[]): CaptionArgs | 'help' {
+  const { values, positionals } = guard('caption', () =>
+    parseArgs({ args: attachNegativeValues(argv), allowPositionals: true, strict: true, options: { ...TASK_OPTIONS, caption: { type: 'string', short: 'c' } } }),
+  );
+  if (values.help) return 'help';
+  if (positionals.length === 0) throw new UsageError('no images given: gradcam caption <images...> (see gradcam caption --help)');
+  if (values.caption !== undefined && values.caption.trim() === '') throw new UsageError('--caption is empty: give the caption to explain, or leave it out for the model\'s own');
+  const args: CaptionArgs = { ...taskArgs('caption', values), images: positionals };
+  if (values.caption !== undefined) args.caption = values.caption.trim();
+  return args;
+}
+
+/**
+ * Parses and checks the arguments of `gradcam vqa` (everything after `vqa`).
+ * @returns the options, or `'help'` for `--help`. Throws {@link UsageError} naming the bad option and value.
+ */
+export function parseVqaArgs(argv: string[]): VqaArgs | 'help' {
+  const { values, positionals } = guard('vqa', () =>
+    parseArgs({
+      args: attachNegativeValues(argv),
+      allowPositionals: true,
+      strict: true,
+      options: { ...TASK_OPTIONS, answer: { type: 'string', short: 'a', multiple: true }, top: { type: 'string', short: 'k' } },
+    }),
+  );
+  if (values.help) return 'help';
+  if (positionals.length !== 2) {
+    throw new UsageError(
+      `gradcam vqa takes one image and one question (quote it): gradcam vqa photo.png "what colour is the square?"; ` +
+        `got ${positionals.length} argument${positionals.length === 1 ? '' : 's'}${positionals.length ? `: ${positionals.slice(0, 3).map((p) => `'${p}'`).join(', ')}${positionals.length > 3 ? ', …' : ''}` : ''}`,
+    );
+  }
+  const question = positionals[1]!.trim();
+  if (question === '') throw new UsageError('the question is empty: gradcam vqa <image> "<question>"');
+  const args: VqaArgs = { ...taskArgs('vqa', values), image: positionals[0]!, question };
+  if (values.answer) {
+    const answers = values.answer.map((a) => a.trim());
+    if (answers.some((a) => a === '')) throw new UsageError('--answer is empty: give an answer word');
+    const seen = new Set<string>();
+    for (const a of answers) {
+      const key = args.model === SCENE_MODEL ? a.toLowerCase() : a;
+      if (seen.has(key)) throw new UsageError(`--answer '${a}' is given twice`);
+      seen.add(key);
+    }
+    args.answers = args.model === SCENE_MODEL ? answers.map((a) => a.toLowerCase()) : answers;
+  }
+  if (values.top !== undefined) args.top = positiveInt(values.top, '--top');
+  return args;
 }

@@ -10,7 +10,6 @@ import {
   composeGrid,
   imageToTensor,
   overlayHeatmap,
-  resizeImage,
 } from '@gradcam/viz';
 import { decodeImage, encodeImage, writeFileAtomic, writeImage, writeReport } from '@gradcam/viz/node';
 import type { ExplainArgs } from './args.js';
@@ -18,11 +17,9 @@ import type { Streams } from './console.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors.js';
 import { loadModel } from './model-source.js';
 import { overlayName, uniqueStems } from './naming.js';
+import { REPORT_MAX_SIDE, f32, fitWithin, fmt } from './output.js';
 import { runPool } from './pool.js';
 import { Progress } from './progress.js';
-
-/** Longest side of the pictures inlined in the HTML report (keeps reports of many photos openable). */
-const REPORT_MAX_SIDE = 640;
 
 interface Done {
   item: ReportItem;
@@ -30,17 +27,8 @@ interface Done {
   maps: number;
 }
 
-/** Shrinks `image` so its longest side is at most `max` (area-averaged); smaller images are returned as they are. */
-function fitWithin(image: RgbImage, max: number): RgbImage {
-  const scale = max / Math.max(image.width, image.height);
-  if (scale >= 1) return image;
-  return resizeImage(image, Math.max(1, Math.round(image.width * scale)), Math.max(1, Math.round(image.height * scale)), { kernel: 'area' });
-}
-
 /** `message`, prefixed with the input's name unless it already names it. */
 const withName = (message: string, name: string) => (message.includes(name) ? message : `${name}: ${message}`);
-
-const fmt = (p: number) => (p >= 0.001 || p === 0 ? p.toFixed(3) : p.toExponential(1));
 
 /** Checks the target layers and classes against the model before any image is read. */
 function checkTargets(classifier: Classifier, args: ExplainArgs): void {
@@ -60,15 +48,6 @@ function checkTargets(classifier: Classifier, args: ExplainArgs): void {
       throw e;
     }
   }
-}
-
-/** The shortest decimal that reads back as the same float32 (so JSON maps are exact but compact). */
-function f32(v: number): number {
-  for (let p = 1; p < 9; p++) {
-    const s = Number(v.toPrecision(p));
-    if (Math.fround(s) === v) return s;
-  }
-  return v;
 }
 
 /** The JSON written per image with `--format json`: scores and maps (exact float32 values) for scripts. */

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { GradCamError } from '@gradcam/core';
-import { parseEvaluateArgs, parseExplainArgs, parseLayersArgs, parseMethodsArgs } from './args.js';
+import { parseCaptionArgs, parseDemoArgs, parseEvaluateArgs, parseExplainArgs, parseLayersArgs, parseMethodsArgs, parseVqaArgs } from './args.js';
 import type { Streams } from './console.js';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './errors.js';
-import { EVALUATE_USAGE, EXPLAIN_USAGE, LAYERS_USAGE, MAIN_USAGE, METHODS_USAGE } from './usage.js';
+import { CAPTION_USAGE, DEMO_USAGE, EVALUATE_USAGE, EXPLAIN_USAGE, LAYERS_USAGE, MAIN_USAGE, METHODS_USAGE, VQA_USAGE } from './usage.js';
 
 function version(): string {
   try {
@@ -16,7 +16,7 @@ function version(): string {
 /**
  * Runs the `gradcam` command line with `argv` (the arguments after the program name), writing to `io`.
  * Errors become one `gradcam: …` line on `io.err`.
- * @returns the exit status: 0 ok, 1 failure (model not loadable, some images failed), 2 bad command line.
+ * @returns the exit status: 0 ok, 1 failure (model or weights not loadable, some images failed), 2 bad command line.
  */
 export async function main(argv: string[], io: Streams = { out: process.stdout, err: process.stderr }): Promise<number> {
   const [command, ...rest] = argv;
@@ -27,6 +27,24 @@ export async function main(argv: string[], io: Streams = { out: process.stdout, 
         if (args === 'help') return io.out.write(`${EXPLAIN_USAGE}\n`), EXIT_OK;
         const { explainCommand } = await import('./explain-command.js'); // loaded on demand: keeps --help and errors fast
         return await explainCommand(args, io);
+      }
+      case 'demo': {
+        const args = parseDemoArgs(rest);
+        if (args === 'help') return io.out.write(`${DEMO_USAGE}\n`), EXIT_OK;
+        const { demoCommand } = await import('./demo-command.js');
+        return await demoCommand(args, io);
+      }
+      case 'caption': {
+        const args = parseCaptionArgs(rest);
+        if (args === 'help') return io.out.write(`${CAPTION_USAGE}\n`), EXIT_OK;
+        const { captionCommand } = await import('./caption-command.js');
+        return await captionCommand(args, io);
+      }
+      case 'vqa': {
+        const args = parseVqaArgs(rest);
+        if (args === 'help') return io.out.write(`${VQA_USAGE}\n`), EXIT_OK;
+        const { vqaCommand } = await import('./vqa-command.js');
+        return await vqaCommand(args, io);
       }
       case 'evaluate': {
         const args = parseEvaluateArgs(rest);
@@ -57,7 +75,7 @@ export async function main(argv: string[], io: Streams = { out: process.stdout, 
         io.out.write(`${version()}\n`);
         return EXIT_OK;
       default:
-        io.err.write(`gradcam: unknown command '${command}'; commands: explain, evaluate, layers, methods (gradcam --help)\n`);
+        io.err.write(`gradcam: unknown command '${command}'; commands: demo, explain, caption, vqa, evaluate, layers, methods (gradcam --help)\n`);
         return EXIT_USAGE;
     }
   } catch (e) {

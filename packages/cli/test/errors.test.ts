@@ -215,7 +215,7 @@ describe('gradcam: bad command lines exit 2 with the reason', () => {
     [['explain'], 'gradcam: no images given: gradcam explain <images...> (see gradcam explain --help)'],
     [['explain', 'x.png', '--model', 'mobilenet-v2-0.25'], 'gradcam: MobileNet v2 has no alpha 0.25; built-ins: mobilenet-v2-0.5, mobilenet-v2-0.75, mobilenet-v2-1'],
     [['explain', 'x.png', '--model', 'mobilenet', '--labels', 'l.json'], "gradcam: --labels, --range and --input-size apply to --model path/to/model.json, not to the built-in 'mobilenet'"],
-    [['frobnicate'], "gradcam: unknown command 'frobnicate'; commands: explain, evaluate, layers, methods (gradcam --help)"],
+    [['frobnicate'], "gradcam: unknown command 'frobnicate'; commands: demo, explain, caption, vqa, evaluate, layers, methods (gradcam --help)"],
   ];
   it.each(cases)('%j', async (args, message) => {
     const r = await runCli(args);
