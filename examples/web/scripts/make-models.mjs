@@ -7,7 +7,9 @@
  *    when they exist (manifest.json says which);
  *  - samples/: scene samples rendered by @gradcam/scenes' generator (PNG ×4 nearest upscale) with their
  *    ground truth (boxes, caption, questions) in samples.json;
- *  - tfjs-wasm/: the tfjs WebAssembly binaries (setWasmPaths).
+ *  - tfjs-wasm/: the tfjs WebAssembly binaries (setWasmPaths);
+ *  - ort-wasm/: onnxruntime-web's WebAssembly binaries, which transformers.js runs its pipelines on
+ *    (`env.backends.onnx.wasm.wasmPaths` points here, so nothing is fetched from a CDN).
  * Everything is deterministic; runs in a second or two.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +33,17 @@ mkdirSync(out, { recursive: true });
 const wasmDist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist';
 mkdirSync(join(out, 'tfjs-wasm'), { recursive: true });
 for (const f of readdirSync(wasmDist).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDist, f), join(out, 'tfjs-wasm', f));
+
+// ---------- onnxruntime-web wasm binaries (transformers.js's runtime, resolved from where it finds it) ----------
+{
+  const fromTransformers = createRequire(require.resolve('@xenova/transformers/package.json'));
+  const ortDist = join(dirname(fromTransformers.resolve('onnxruntime-web/package.json')), 'dist');
+  mkdirSync(join(out, 'ort-wasm'), { recursive: true });
+  // ort-wasm{,-simd}{,-threaded}.wasm: ONNX Runtime picks one (threads only when the page is cross-origin isolated).
+  const files = readdirSync(ortDist).filter((f) => /^ort-wasm.*\.wasm$/.test(f));
+  for (const f of files) copyFileSync(join(ortDist, f), join(out, 'ort-wasm', f));
+  log(`onnxruntime-web ${fromTransformers('onnxruntime-web/package.json').version}: ${files.length} wasm files → public/generated/ort-wasm`);
+}
 
 // ---------- the colour detector ----------
 export const COLOURS = ['red', 'green', 'blue', 'yellow', 'magenta', 'cyan'];

@@ -1,6 +1,7 @@
 /**
  * gradcam in the browser: explanations computed in the page with @gradcam/core, @gradcam/viz and
- * @gradcam/classification (their browser entries), plus the scene world's models when they are trained.
+ * @gradcam/classification (their browser entries), captions of any transformers.js captioning model
+ * explained word by word with @gradcam/captioning, plus the scene world's models when they are trained.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -9,6 +10,7 @@ import { METHODS, initBackend, type MethodId } from '@gradcam/core';
 import { COLORMAPS, type ColormapName, type Heatmap, type RgbImage, overlayHeatmap, preprocessImage } from '@gradcam/viz';
 import { decodeImage, drawImage, encodeImage } from '@gradcam/viz/browser';
 import { type Classifier, IMAGENET_CLASSES, classifierFromModel, explainClassification, loadMobileNet } from '@gradcam/classification';
+import type { Captioner } from '@gradcam/captioning';
 
 // ---------------------------------------------------------------- types and state
 
@@ -22,6 +24,10 @@ interface SceneManifest { classifier: boolean; captioner: boolean; vqa: boolean;
 /** One explained target, ready to draw. */
 interface Shown { id: string; label: string; detail: string; map: Heatmap; region?: { x: number; y: number; width: number; height: number } }
 type SceneModule = typeof import('@gradcam/scenes');
+/** Where a transformers.js captioner comes from: a Hugging Face Hub id, or a model folder served over http. */
+type CaptionSource = { kind: 'hub'; id: string } | { kind: 'folder'; url: string; parent: string; name: string };
+/** One word chip under the input: the word and, when known, p(word | image, previous words). */
+interface CaptionWord { text: string; probability?: number }
 
 const GEN = new URL('generated/', new URL(import.meta.env.BASE_URL, location.href)).href;
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -29,10 +35,16 @@ const state: {
   image?: RgbImage; imageName: string; sample?: Sample; shown: Shown[];
   classifiers: Map<string, Classifier>; scenes?: Promise<{ mod: SceneModule; models: import('@gradcam/scenes').SceneModels }>;
   manifest: SceneManifest; busy: boolean;
+  /** The loaded transformers.js captioner (one at a time: loading another frees it). */
+  captioner?: { key: string; loading: Promise<Captioner> };
+  /** The last caption shown (read by the end-to-end tests). */
+  caption?: { model: string; text: string; words: CaptionWord[] };
+  /** The result whose map stays on the input after the pointer leaves (a clicked word). */
+  pinned?: string;
 } = { imageName: '', shown: [], classifiers: new Map(), manifest: { classifier: false, captioner: false, vqa: false }, busy: false };
 
 // Exposed for the end-to-end tests (read-only use).
-(window as unknown as { gradcamDemo: unknown }).gradcamDemo = { state, ready: false };
+(window as unknown as { gradcamDemo: unknown }).gradcamDemo = { state, ready: false, numTensors: () => tf.memory().numTensors };
 
 // ---------------------------------------------------------------- errors: always on the page
 
@@ -119,6 +131,8 @@ function showInput(image: RgbImage, name: string, sample?: Sample): void {
   $('results').innerHTML = '<p class="note">Press <em>Explain</em>.</p>';
   $('results-info').textContent = '';
   state.shown = [];
+  state.pinned = undefined;
+  state.caption = undefined;
   for (const b of document.querySelectorAll('#samples button')) b.classList.toggle('active', (b as HTMLElement).dataset['sample'] === sample?.name);
   if (sample?.questions?.length) $<HTMLInputElement>('question').value = sample.questions[0]!.text;
 }
@@ -219,9 +233,138 @@ function sceneImage(image: RgbImage, size: number) {
   return { scene: { width: size, height: size, image: new Float32Array(data) }, region };
 }
 
+// ---------------------------------------------------------------- transformers.js captioners
+
+/** The parts of transformers.js's `env` set here (its declarations make some of them read-only). */
+interface TransformersEnv {
+  allowLocalModels: boolean;
+  allowRemoteModels: boolean;
+  localModelPath: string;
+  remoteHost: string;
+  useBrowserCache: boolean;
+  backends: { onnx: { wasm: { wasmPaths?: string | Record<string, string> } } };
+}
+
+/**
+ * Reads the model field: a URL (`http(s)://…`, or a path such as `/models/tiny-vit-gpt2/`, resolved
+ * against the page) names a model folder in transformers.js layout; `owner/name` a Hugging Face Hub id.
+ */
+function captionSource(text: string): CaptionSource {
+  const s = text.trim();
+  if (!s) throw new Error('enter a Hugging Face model id (e.g. Xenova/vit-gpt2-image-captioning) or the URL of a model folder (e.g. /models/tiny-vit-gpt2/)');
+  if (/^(https?:)?\/\//i.test(s) || /^\.{0,2}\//.test(s)) {
+    let u: URL;
+    try {
+      u = new URL(s, location.href);
+    } catch {
+      throw new Error(`${s} is not a valid URL`);
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`${s}: only http(s) model folders can be loaded`);
+    u.search = '';
+    u.hash = '';
+    if (!u.pathname.endsWith('/')) u.pathname += '/';
+    const name = u.pathname.split('/').filter(Boolean).pop();
+    if (!name) throw new Error(`${s}: name the model folder itself, e.g. /models/tiny-vit-gpt2/`);
+    return { kind: 'folder', url: u.href, parent: new URL('../', u).href, name };
+  }
+  if (/^[\w.-]+(\/[\w.-]+)?$/.test(s)) return { kind: 'hub', id: s };
+  throw new Error(`“${s}” is neither a Hugging Face model id (owner/name) nor an http(s) URL of a model folder`);
+}
+
+/** transformers.js, set up for this page: ONNX Runtime's wasm binaries come from the app itself, never a CDN. */
+async function transformersEnv(): Promise<TransformersEnv> {
+  const env = (await import('@xenova/transformers')).env as unknown as TransformersEnv;
+  env.backends.onnx.wasm.wasmPaths = `${GEN}ort-wasm/`;
+  return env;
+}
+
+function progressReporter(): (p: unknown) => void {
+  return (p) => {
+    const { status, file, progress } = p as { status?: string; file?: string; progress?: number };
+    if (status === 'progress' && file && typeof progress === 'number') $('busy').textContent = `· loading ${file} ${progress.toFixed(0)}%…`;
+  };
+}
+
+/**
+ * The captioner of `source` (the transformers.js `image-to-text` pipeline plus the same ONNX files on
+ * tfjs), loaded once and kept; a different source frees the previous one first.
+ */
+async function transformersCaptioner(source: CaptionSource): Promise<Captioner> {
+  const key = source.kind === 'hub' ? `hub:${source.id}` : `url:${source.url}`;
+  if (state.captioner?.key === key) return state.captioner.loading;
+  const previous = state.captioner;
+  state.captioner = undefined;
+  if (previous) await previous.loading.then((c) => c.dispose(), () => undefined);
+  const loading = (async () => {
+    const [{ loadCaptioner }, env] = await Promise.all([import('@gradcam/captioning'), transformersEnv()]);
+    const load = { progress_callback: progressReporter() };
+    if (source.kind === 'folder') {
+      let res: Response;
+      try {
+        res = await fetch(`${source.url}config.json`);
+      } catch (e) {
+        throw new Error(`the model folder ${source.url} is unreachable (${message(e)})`);
+      }
+      if (!res.ok) throw new Error(`no transformers.js model at ${source.url} (its config.json answered HTTP ${res.status})`);
+      // "local" models in the browser are URLs: <localModelPath>/<name>/<file>; nothing else is tried.
+      env.allowLocalModels = true;
+      env.localModelPath = source.parent;
+      env.allowRemoteModels = false;
+      env.useBrowserCache = false;
+      try {
+        return await loadCaptioner(source.name, load);
+      } catch (e) {
+        throw new Error(`the model folder ${source.url} could not be opened as a transformers.js captioner: ${message(e)}`);
+      }
+    }
+    env.allowLocalModels = false; // a Hub id is never looked up on this page's own server
+    env.allowRemoteModels = true;
+    env.remoteHost = 'https://huggingface.co/';
+    env.useBrowserCache = typeof caches !== 'undefined'; // the Cache API (secure pages only) keeps the download
+    if (!navigator.onLine) throw new Error(`no network: ${source.id} is downloaded from the Hugging Face Hub; a model folder served over http works offline`);
+    try {
+      return await loadCaptioner(source.id, load);
+    } catch (e) {
+      const network = e instanceof TypeError && /fetch|network/i.test(e.message);
+      throw new Error(
+        `${source.id} could not be loaded from the Hugging Face Hub (${message(e)})${network ? '; are you offline? A model folder served over http works offline' : ''}`,
+      );
+    }
+  })();
+  state.captioner = { key, loading };
+  loading.catch(() => {
+    if (state.captioner?.loading === loading) state.captioner = undefined;
+  });
+  return loading;
+}
+
+async function explainTransformersCaption(image: RgbImage, method: MethodId): Promise<{ shown: Shown[]; info: string }> {
+  const source = captionSource($<HTMLInputElement>('caption-source').value);
+  const captioner = await transformersCaptioner(source);
+  const { explainCaption } = await import('@gradcam/captioning');
+  $('busy').textContent = '· captioning and explaining…';
+  // Decoded RGB pixels: the pipeline's own processor resizes them (as it would any image).
+  const r = await explainCaption({ width: image.width, height: image.height, data: image.data, channels: 3 }, { model: captioner, method });
+  const name = source.kind === 'hub' ? source.id : source.url;
+  const words = r.words.map((w) => ({ text: w.text, probability: w.probability }));
+  state.caption = { model: name, text: r.caption, words };
+  showCaption(words, 'transformers.js');
+  return {
+    shown: r.words.map((w) => ({
+      id: `word-${w.index}`,
+      label: `“${w.text}”`,
+      detail: `word ${w.index + 1} · p = ${pct(w.probability)} · log p ${fmt(w.logProbability)}`,
+      map: { width: w.width, height: w.height, data: w.map },
+      region: r.region,
+    })),
+    info: `transformers.js ${name} · ${r.files.encoder} + ${r.files.decoder} · cut at ${r.layer.join(', ')}`,
+  };
+}
+
 // ---------------------------------------------------------------- explaining
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2));
+const pct = (p: number) => (p >= 0.001 ? `${(p * 100).toFixed(1)}%` : `${(p * 100).toPrecision(2)}%`);
 
 async function explainCurrent(): Promise<void> {
   clearError();
@@ -236,7 +379,11 @@ async function explainCurrent(): Promise<void> {
     let shown: Shown[] = [];
     let info = '';
     $('caption-line').hidden = true;
-    if (task === 'classification' && kind !== 'scenes') {
+    state.pinned = undefined;
+    state.caption = undefined;
+    if (task === 'captioning' && $<HTMLSelectElement>('caption-model').value === 'transformers') {
+      ({ shown, info } = await explainTransformersCaption(image, method));
+    } else if (task === 'classification' && kind !== 'scenes') {
       const classifier = await getClassifier(kind);
       const img = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
       try {
@@ -262,7 +409,9 @@ async function explainCurrent(): Promise<void> {
       } else if (task === 'captioning') {
         const r = await mod.explainSceneCaption(models.captioner, scene, { method });
         shown = r.words.map((w) => ({ id: `word-${w.position}`, label: `“${w.word}”`, detail: `word ${w.position + 1} · log p ${fmt(w.score)}`, map: w.map, region }));
-        showCaption(r.words.map((w) => w.word));
+        const words = r.words.map((w) => ({ text: w.word, probability: Math.exp(w.score) }));
+        state.caption = { model: 'scene', text: words.map((w) => w.text).join(' '), words };
+        showCaption(words, 'the scene captioner');
         info = `scene captioner · layer ${mod.CAPTIONER_LAYER}`;
       } else {
         const q = $<HTMLInputElement>('question').value;
@@ -277,28 +426,60 @@ async function explainCurrent(): Promise<void> {
   });
 }
 
-function showCaption(words: string[]): void {
+/** The caption as word chips under the input: hover (or focus) a word to see its map, click to pin it. */
+function showCaption(words: CaptionWord[], by: string): void {
   const line = $('caption-line');
   line.innerHTML = '';
-  line.append('Caption (hover a word): ');
+  const lead = document.createElement('span');
+  lead.className = 'lead';
+  lead.textContent = `Caption by ${by} · hover a word to see its map, click to pin it`;
+  line.append(lead);
   words.forEach((w, i) => {
-    const s = document.createElement('span');
-    s.className = 'word';
-    s.textContent = w;
-    s.dataset['target'] = `word-${i}`;
-    s.addEventListener('mouseenter', () => focusResult(`word-${i}`, true));
-    s.addEventListener('mouseleave', () => focusResult(`word-${i}`, false));
-    line.append(s, ' ');
+    const id = `word-${i}`;
+    const chip = document.createElement('button');
+    chip.type = 'button';
+    chip.className = 'word';
+    chip.dataset['target'] = id;
+    chip.dataset['word'] = w.text;
+    chip.setAttribute('aria-pressed', 'false');
+    const text = document.createElement('span');
+    text.textContent = w.text;
+    chip.append(text);
+    if (w.probability !== undefined) {
+      chip.dataset['probability'] = String(w.probability);
+      chip.title = `p(“${w.text}” | image, previous words) = ${pct(w.probability)}`;
+      const p = document.createElement('small');
+      p.textContent = pct(w.probability);
+      chip.append(p);
+    }
+    chip.addEventListener('mouseenter', () => focusResult(id, true));
+    chip.addEventListener('mouseleave', () => focusResult(id, false));
+    chip.addEventListener('focus', () => focusResult(id, true));
+    chip.addEventListener('blur', () => focusResult(id, false));
+    chip.addEventListener('click', () => {
+      state.pinned = state.pinned === id ? undefined : id;
+      focusResult(id, true);
+    });
+    line.append(chip);
   });
   line.hidden = false;
 }
 
-function focusResult(id: string, on: boolean): void {
-  for (const card of document.querySelectorAll<HTMLElement>('.result')) card.classList.toggle('focus', on && card.dataset['target'] === id);
-  const s = state.shown.find((x) => x.id === id);
-  // Hovering a word shows its map over the input as well.
-  if (on && s && state.image) drawImage($<HTMLCanvasElement>('input-canvas'), overlay(state.image, s));
-  else if (state.image) drawImage($<HTMLCanvasElement>('input-canvas'), state.image);
+/**
+ * Highlights result `id` (while hovered; else the pinned one, if any): its card, its word chip, and its
+ * map drawn over the input image.
+ */
+function focusResult(id: string | undefined, on: boolean): void {
+  const active = on ? id : state.pinned;
+  for (const card of document.querySelectorAll<HTMLElement>('.result')) card.classList.toggle('focus', active !== undefined && card.dataset['target'] === active);
+  for (const chip of document.querySelectorAll<HTMLElement>('#caption-line .word')) {
+    chip.classList.toggle('focus', active !== undefined && chip.dataset['target'] === active);
+    const pinned = state.pinned !== undefined && chip.dataset['target'] === state.pinned;
+    chip.classList.toggle('pinned', pinned);
+    chip.setAttribute('aria-pressed', String(pinned));
+  }
+  const s = active === undefined ? undefined : state.shown.find((x) => x.id === active);
+  if (state.image) drawImage($<HTMLCanvasElement>('input-canvas'), s ? overlay(state.image, s) : state.image);
 }
 
 function overlay(image: RgbImage, s: Shown): RgbImage {
@@ -310,6 +491,7 @@ function overlay(image: RgbImage, s: Shown): RgbImage {
 function renderResults(): void {
   const box = $('results');
   box.innerHTML = '';
+  box.classList.toggle('compact', state.shown.length > 6);
   const image = state.image;
   if (!image || state.shown.length === 0) {
     box.innerHTML = '<p class="note">Nothing to show.</p>';
@@ -338,6 +520,7 @@ function renderResults(): void {
     card.append(canvas, cap, dl);
     box.append(card);
   }
+  focusResult(undefined, false); // redraws a pinned word's map with the current colormap / opacity
 }
 
 async function download(s: Shown): Promise<void> {
@@ -362,12 +545,15 @@ async function download(s: Shown): Promise<void> {
 function updateControls(): void {
   const task = $<HTMLSelectElement>('task').value;
   const model = $<HTMLSelectElement>('model');
+  const transformers = task === 'captioning' && $<HTMLSelectElement>('caption-model').value === 'transformers';
   $('model-row').hidden = task !== 'classification';
+  $('caption-model-row').hidden = task !== 'captioning';
+  $('caption-source-row').hidden = !transformers;
   $('question-row').hidden = task !== 'vqa';
   $('local-row').hidden = !(task === 'classification' && model.value === 'local');
   $('top').closest('label')!.hidden = task !== 'classification';
   const m = state.manifest;
-  const sceneReady = task === 'classification' ? (model.value === 'scenes' ? m.classifier : true) : task === 'captioning' ? m.captioner : m.vqa;
+  const sceneReady = task === 'classification' ? (model.value === 'scenes' ? m.classifier : true) : task === 'captioning' ? transformers || m.captioner : m.vqa;
   const notes: Record<string, string> = {
     colours: 'A tiny hand-weighted CNN (6 classes: red, green, blue, yellow, magenta, cyan objects) bundled with the app: its maps are known in advance.',
     mobilenet: 'ImageNet MobileNet v2 from TF Hub (needs a network once).',
@@ -376,7 +562,13 @@ function updateControls(): void {
   };
   $('model-note').textContent = !sceneReady
     ? `The scene ${task === 'classification' ? 'classifier' : task === 'captioning' ? 'captioner' : 'VQA model'} is not bundled yet (train it with npm run train -w @gradcam/scenes and rebuild).`
-    : task === 'classification' ? notes[model.value] ?? '' : task === 'captioning' ? 'Show-and-Tell captioner of the scene world: one map per word.' : 'FiLM VQA model of the scene world: the map of its answer.';
+    : task === 'classification'
+      ? notes[model.value] ?? ''
+      : transformers
+        ? 'A Hugging Face id (downloaded from the Hub once, then cached by the browser) or the URL of a model folder in transformers.js layout. transformers.js writes the caption; each word is explained on the same ONNX files with TensorFlow.js.'
+        : task === 'captioning'
+          ? 'Show-and-Tell captioner of the scene world: one map per word.'
+          : 'FiLM VQA model of the scene world: the map of its answer.';
   $<HTMLButtonElement>('run').dataset['unavailable'] = sceneReady ? '' : 'yes';
   $<HTMLButtonElement>('run').disabled = !sceneReady || state.busy;
 }
@@ -391,7 +583,7 @@ async function init(): Promise<void> {
     renderResults();
   });
   colormap.addEventListener('change', renderResults);
-  for (const id of ['task', 'model']) $(id).addEventListener('change', updateControls);
+  for (const id of ['task', 'model', 'caption-model']) $(id).addEventListener('change', updateControls);
   $('run').addEventListener('click', () => void explainCurrent());
   $<HTMLInputElement>('file').addEventListener('change', (ev) => {
     const f = (ev.target as HTMLInputElement).files?.[0];
@@ -419,10 +611,15 @@ async function init(): Promise<void> {
   const sceneOpt = [...$<HTMLSelectElement>('model').options].find((o) => o.value === 'scenes')!;
   sceneOpt.disabled = !state.manifest.classifier;
   if (!state.manifest.classifier) sceneOpt.textContent += ' — not trained yet';
-  for (const [v, ok] of [['captioning', state.manifest.captioner], ['vqa', state.manifest.vqa]] as const) {
-    const o = [...$<HTMLSelectElement>('task').options].find((x) => x.value === v)!;
-    o.disabled = !ok;
-    if (!ok) o.textContent += ' — not trained yet';
+  const vqaOpt = [...$<HTMLSelectElement>('task').options].find((x) => x.value === 'vqa')!;
+  vqaOpt.disabled = !state.manifest.vqa;
+  if (!state.manifest.vqa) vqaOpt.textContent += ' — not trained yet';
+  // Captioning always works with a transformers.js model; the scene captioner once it is trained.
+  const sceneCaptioner = [...$<HTMLSelectElement>('caption-model').options].find((o) => o.value === 'scene')!;
+  sceneCaptioner.disabled = !state.manifest.captioner;
+  if (!state.manifest.captioner) {
+    sceneCaptioner.textContent += ' — not trained yet';
+    $<HTMLSelectElement>('caption-model').value = 'transformers';
   }
   updateControls();
 

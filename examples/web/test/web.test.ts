@@ -5,40 +5,18 @@
  * whose ground-truth boxes are known, that errors appear on the page, and that the console stays clean.
  * Screenshots land in examples/web/test-output/. Skips (with the reason) when Chromium is missing.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { dirname, extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, baseUrl, buildApp, chromiumSkipReason, closeServer, dist, explainAndWait, launchChromium, openPage, serve, shots } from './harness.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'dist');
-const shots = join(root, 'test-output');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-const skipReason = CHROMIUM ? '' : 'Chromium not found (apt-get install -y chromium, or set CHROMIUM_PATH): browser demo tests skipped';
+const skipReason = chromiumSkipReason;
 if (skipReason) console.warn(`examples/web: ${skipReason}`);
 
 interface Box { x1: number; y1: number; x2: number; y2: number }
 interface Sample { file: string; name: string; width: number; height: number; objects: { colour: string; label: string; box: Box }[] }
-
-const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.png': 'image/png', '.wasm': 'application/wasm', '.bin': 'application/octet-stream' };
-
-function serve(dir: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-    let file = join(dir, path);
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!file.startsWith(dir) || !existsSync(file)) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 describe.skipIf(!CHROMIUM)('browser demo (examples/web) in Chromium', () => {
   let server: Server;
@@ -47,44 +25,22 @@ describe.skipIf(!CHROMIUM)('browser demo (examples/web) in Chromium', () => {
   let samples: Sample[] = [];
 
   beforeAll(async () => {
-    // Build: the generated models/samples, then the Vite bundle (≈ 15 s).
-    execFileSync(process.execPath, [join(root, 'scripts', 'make-models.mjs')], { cwd: root, stdio: 'pipe' });
-    const { build } = await import('vite');
-    await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'error' });
+    // Build: the generated models/samples, then the Vite bundle (≈ 20 s; shared with the other test files of the run).
+    await buildApp();
     samples = JSON.parse(readFileSync(join(dist, 'generated', 'samples.json'), 'utf8')) as Sample[];
     server = await serve(dist);
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM!,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    mkdirSync(shots, { recursive: true });
+    base = baseUrl(server);
+    browser = await launchChromium();
   }, 240_000);
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((r) => (server ? server.close(() => r(undefined)) : r(undefined)));
+    await closeServer(server);
   });
 
   /** A page on the demo; only the local server is reachable. Collects console errors and page errors. */
-  async function open(query = ''): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort('internetdisconnected'));
-    await page.goto(`${base}${query}`);
-    await page.waitForSelector('body[data-ready="yes"]', { timeout: 60_000 });
-    return { page, errors };
-  }
-
-  async function explainAndWait(page: Page): Promise<void> {
-    await page.click('#run');
-    await page.waitForFunction(() => !(window as unknown as { gradcamDemo: { state: { busy: boolean } } }).gradcamDemo.state.busy, null, { timeout: 90_000 });
+  function open(query = ''): Promise<{ page: Page; errors: string[] }> {
+    return openPage(browser, `${base}${query}`);
   }
 
   /**
