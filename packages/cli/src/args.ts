@@ -50,6 +50,24 @@ export interface EvaluateArgs extends ModelSpec {
   out?: string;
 }
 
+/** The scene-world tasks `gradcam evaluate --task` benchmarks. */
+export const SCENE_EVAL_TASKS = ['classify', 'caption', 'vqa'] as const;
+
+/** The options of `gradcam evaluate --task …` (the scene-world benchmark), checked. */
+export interface SceneEvaluateArgs {
+  kind: 'scenes';
+  task: (typeof SCENE_EVAL_TASKS)[number];
+  /** Held-out scenes. */
+  scenes: number;
+  seed: number;
+  methods: MethodId[];
+  baselines: boolean;
+  layers?: string[];
+  weights?: string;
+  format: EvaluateFormat;
+  out?: string;
+}
+
 /** The options of `gradcam layers`, checked. */
 export interface LayersArgs extends ModelSpec {
   all: boolean;
@@ -225,7 +243,7 @@ export function parseExplainArgs(argv: string[]): ExplainArgs | 'help' {
  * Parses and checks the arguments of `gradcam evaluate` (everything after `evaluate`).
  * @returns the options, or `'help'` for `--help`. Throws {@link UsageError} naming the bad option and value.
  */
-export function parseEvaluateArgs(argv: string[]): EvaluateArgs | 'help' {
+export function parseEvaluateArgs(argv: string[]): EvaluateArgs | SceneEvaluateArgs | 'help' {
   const { values, positionals } = guard('evaluate', () =>
     parseArgs({
       args: attachNegativeValues(argv),
@@ -243,12 +261,20 @@ export function parseEvaluateArgs(argv: string[]): EvaluateArgs | 'help' {
         tolerance: { type: 'string' },
         format: { type: 'string', short: 'f' },
         out: { type: 'string', short: 'o' },
+        task: { type: 'string', short: 't' },
+        scenes: { type: 'string', short: 'n' },
+        seed: { type: 'string', short: 's' },
+        weights: { type: 'string', short: 'w' },
       },
     }),
   );
   if (values.help) return 'help';
-  if (positionals.length === 0) throw new UsageError('no folder given: gradcam evaluate <dir> [--boxes FILE] (see gradcam evaluate --help)');
-  if (positionals.length > 1) {
+  const sceneOnly = (['scenes', 'seed', 'weights'] as const).filter((k) => values[k] !== undefined);
+  if (values.task === undefined && sceneOnly.length) {
+    throw new UsageError(`--${sceneOnly[0]} belongs to the scene benchmark: add --task classify|caption|vqa (see gradcam evaluate --help)`);
+  }
+  if (values.task === undefined && positionals.length === 0) throw new UsageError('no folder given: gradcam evaluate <dir> [--boxes FILE] (see gradcam evaluate --help)');
+  if (values.task === undefined && positionals.length > 1) {
     throw new UsageError(
       `gradcam evaluate takes one folder (its annotation file names the images); got ${positionals.length} arguments: ` +
         `${positionals.slice(0, 3).map((p) => `'${p}'`).join(', ')}${positionals.length > 3 ? ', …' : ''}`,
@@ -256,7 +282,7 @@ export function parseEvaluateArgs(argv: string[]): EvaluateArgs | 'help' {
   }
   const listed = [...(values.methods ?? []), ...(values.method ?? [])].flatMap((m) => m.split(',')).map((m) => m.trim().toLowerCase()).filter(Boolean);
   let methods: MethodId[];
-  if (listed.length === 0) methods = [...DEFAULT_EVALUATE_METHODS];
+  if (listed.length === 0) methods = values.task !== undefined ? (Object.keys(METHODS) as MethodId[]) : [...DEFAULT_EVALUATE_METHODS];
   else if (listed.length === 1 && listed[0] === 'all') methods = Object.keys(METHODS) as MethodId[];
   else {
     const bad = listed.find((m) => !(m in METHODS));
@@ -284,6 +310,28 @@ export function parseEvaluateArgs(argv: string[]): EvaluateArgs | 'help' {
   if (format === 'markdown' || format === 'md') format = 'table';
   if (!(EVALUATE_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`unknown --format '${values.format}' for gradcam evaluate; formats: ${EVALUATE_FORMATS.join(', ')}`);
+  }
+  if (values.task !== undefined) {
+    const task = values.task.trim().toLowerCase();
+    if (!(SCENE_EVAL_TASKS as readonly string[]).includes(task)) throw new UsageError(`unknown --task '${values.task}'; tasks: ${SCENE_EVAL_TASKS.join(', ')}`);
+    if (positionals.length > 0) throw new UsageError(`--task evaluates generated scenes: give no folder (got '${positionals[0]}')`);
+    const other = (['boxes', 'model', 'model-url', 'labels', 'range', 'input-size', 'steps', 'tolerance', 'no-faithfulness'] as const).find((k) => values[k] !== undefined);
+    if (other) throw new UsageError(`--${other} is for folders of annotated images, not for --task (the scene benchmark)`);
+    const seed = values.seed === undefined ? 0 : Number(values.seed);
+    if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be an integer ≥ 0; got '${values.seed}'`);
+    const sceneArgs: SceneEvaluateArgs = {
+      kind: 'scenes',
+      task: task as SceneEvaluateArgs['task'],
+      scenes: values.scenes === undefined ? 1000 : positiveInt(values.scenes, '--scenes'),
+      seed,
+      methods,
+      baselines: !values['no-baselines'],
+      format: format as EvaluateFormat,
+    };
+    if (values.layer) sceneArgs.layers = values.layer;
+    if (values.weights !== undefined) sceneArgs.weights = values.weights;
+    if (values.out !== undefined) sceneArgs.out = values.out;
+    return sceneArgs;
   }
   const args: EvaluateArgs = {
     ...modelSpec(values),

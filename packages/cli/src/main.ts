@@ -49,6 +49,10 @@ export async function main(argv: string[], io: Streams = { out: process.stdout, 
       case 'evaluate': {
         const args = parseEvaluateArgs(rest);
         if (args === 'help') return io.out.write(`${EVALUATE_USAGE}\n`), EXIT_OK;
+        if ('kind' in args) {
+          const { evaluateScenesCommand } = await import('./evaluate-scenes-command.js');
+          return await evaluateScenesCommand(args, io);
+        }
         const { evaluateCommand } = await import('./evaluate-command.js');
         return await evaluateCommand(args, io);
       }

@@ -10,13 +10,14 @@ import {
   CLASS_NAMES,
   captionScene,
   captionWords,
+  evalItems,
   generateScene,
   heldOutSeed,
   presentClasses,
   sceneQuestions,
 } from '@gradcam/scenes';
 import { escapeHtml } from '@gradcam/viz';
-import { parseCaptionArgs, parseDemoArgs, parseVqaArgs } from '../src/args.js';
+import { parseCaptionArgs, parseDemoArgs, parseEvaluateArgs, parseVqaArgs } from '../src/args.js';
 import { answerOverlayNames } from '../src/vqa-command.js';
 import { wordOverlayName } from '../src/caption-command.js';
 import { drawBoxes, mapPeak, upscaleNearest } from '../src/output.js';
@@ -350,6 +351,51 @@ describe('gradcam vqa (scene VQA model, tiny weights)', () => {
       expect(r.stderr).toContain(message);
     }
     expect(existsSync(dir)).toBe(false);
+  });
+});
+
+describe('gradcam evaluate --task (scene benchmark, tiny weights)', () => {
+  it('scores every method and both baselines on the targets the generator defines, as JSON, CSV or a table', async () => {
+    const seed = 11;
+    const n = 6;
+    const expectedTargets = Array.from({ length: n }, (_, i) => generateScene(heldOutSeed(seed, i)))
+      .flatMap((scene) => evalItems('classify', scene, seed))
+      .reduce((k, item) => k + item.targets.length, 0);
+    const file = out('evaluate-classify.json');
+    const r = await runCli(['evaluate', '--task', 'classify', '--scenes', String(n), '--seed', String(seed), '--weights', weights, '--methods', 'gradcam,eigencam', '--out', file]);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { task: string; n: number; accuracy: { exactMatch: number }; rows: Array<{ method: string; targets: number; pointing: number; energy: number }> };
+    expect(json.task).toBe('classify');
+    expect(json.n).toBe(n);
+    expect(json.rows.map((x) => x.method)).toEqual(['gradcam', 'eigencam', 'centre', 'random']);
+    for (const row of json.rows) {
+      expect(row.targets).toBe(expectedTargets);
+      expect(row.pointing).toBeGreaterThanOrEqual(0);
+      expect(row.pointing).toBeLessThanOrEqual(1);
+    }
+    // the centre baseline is a fixed map: its pointing game is a property of the scenes alone, the same in any run
+    const again = await runCli(['evaluate', '--task', 'classify', '--scenes', String(n), '--seed', String(seed), '--weights', weights, '--methods', 'gradcam', '--format', 'csv']);
+    expect(again.code, again.stderr).toBe(0);
+    const csvRows = again.stdout.trim().split('\n');
+    expect(csvRows[0]).toBe('method,targets,pointing,energy,seconds');
+    const centre = csvRows.find((l) => l.startsWith('centre,'))!.split(',');
+    expect(Number(centre[2])).toBeCloseTo(json.rows[2]!.pointing, 12);
+    const table = await runCli(['evaluate', '--task', 'vqa', '--scenes', '3', '--weights', weights, '--methods', 'gradcam', '--no-baselines']);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^VQA accuracy: non-relational [\d.]+ %/);
+    expect(table.stdout).toContain('| gradcam |');
+    expect(table.stdout).not.toContain('| centre |');
+  });
+
+  it('bad command lines exit 2 before loading anything; an unknown layer lists the spatial layers', async () => {
+    expect(() => parseEvaluateArgs(['--task', 'detect'])).toThrow(/unknown --task 'detect'; tasks: classify, caption, vqa/);
+    expect(() => parseEvaluateArgs(['--task', 'vqa', 'photos/'])).toThrow(/give no folder/);
+    expect(() => parseEvaluateArgs(['--task', 'vqa', '--boxes', 'b.json'])).toThrow(/--boxes is for folders/);
+    expect(() => parseEvaluateArgs(['photos/', '--scenes', '5'])).toThrow(/--scenes belongs to the scene benchmark/);
+    expect(parseEvaluateArgs(['--task', 'caption'])).toMatchObject({ kind: 'scenes', task: 'caption', scenes: 1000, seed: 0, baselines: true, format: 'table' });
+    const r = await runCli(['evaluate', '--task', 'caption', '--scenes', '2', '--weights', weights, '--layer', 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown layer 'nope' of the scene caption model; layers with spatial outputs: .*cap_features/);
   });
 });
 

@@ -36,8 +36,8 @@ export interface EvaluateOptions {
   models: SceneModels;
   /** Also measure the model's held-out accuracy (default true). */
   accuracy?: boolean;
-  /** Target layer (default: the model's documented layer, see {@link SceneEvaluation.layer}). */
-  layer?: string;
+  /** Target layer(s) (default: the model's documented layer, see {@link SceneEvaluation.layer}); several: maps averaged. */
+  layer?: string | string[];
   /** Scenes per `explain` call (default 16). */
   batch?: number;
   /** Progress messages. */
@@ -62,7 +62,7 @@ export interface SceneEvaluation {
   task: SceneTask;
   n: number;
   seed: number;
-  /** The model's target layer the maps are computed at. */
+  /** The model's target layer(s) the maps are computed at (several joined with ' + '). */
   layer: string;
   /** classify: exact match; caption: exact caption match; vqa: per family (see {@link VqaAccuracy}). */
   accuracy?: { exactMatch?: number; vqa?: VqaAccuracy };
@@ -75,7 +75,7 @@ function modelOf(models: SceneModels, task: SceneTask): tfl.LayersModel {
   return task === 'classify' ? models.classifier : task === 'caption' ? models.captioner : models.vqa;
 }
 
-async function methodMaps(model: tfl.LayersModel, items: readonly EvalItem[], method: MethodId, layer: string): Promise<HeatMap[][]> {
+async function methodMaps(model: tfl.LayersModel, items: readonly EvalItem[], method: MethodId, layer: string | string[]): Promise<HeatMap[][]> {
   const inputs: tf.Tensor[] = [scenesToTensor(items.map((i) => i.scene))];
   const tokens = items[0]!.tokens;
   if (tokens) {
@@ -101,7 +101,7 @@ export async function evaluateScenes(options: EvaluateOptions): Promise<SceneEva
   const model = modelOf(models, task);
   const layer = options.layer ?? LAYERS[task];
   const scenes = Array.from({ length: n }, (_, i) => generateScene(heldOutSeed(seed, i)));
-  const result: SceneEvaluation = { task, n, seed, layer, rows: [] };
+  const result: SceneEvaluation = { task, n, seed, layer: Array.isArray(layer) ? layer.join(' + ') : layer, rows: [] };
   if (options.accuracy ?? true) {
     result.accuracy =
       task === 'classify'
