@@ -9,6 +9,9 @@ import { initBackend } from '@gradcam/core';
 import { composeGrid, overlayHeatmap } from '@gradcam/viz';
 import { writeImage } from '@gradcam/viz/node';
 import {
+  CAPTIONER_LAYER,
+  CLASSIFIER_LAYER,
+  VQA_LAYER,
   captionScene,
   explainSceneAnswer,
   explainSceneCaption,
@@ -26,7 +29,7 @@ const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] 
 const out = opt('--out', fileURLToPath(new URL('../../../docs/images/', import.meta.url)));
 const seed = Number(opt('--seed', 7));
 const method = opt('--method', 'gradcam');
-const SCALE = 3;
+const SCALE = 4;
 const only = opt('--only', 'classify,caption,vqa,samples').split(',');
 
 await initBackend({ backend: 'wasm' });
@@ -70,7 +73,7 @@ if (only.includes('classify')) {
       ...r.explanations.map((e) => ({ image: overlay(scene, e.map, objectsOfClass(scene, e.classIndex).map((o) => o.box)), label: e.name, note: `p = ${e.probability.toFixed(2)}` })),
     ]);
   }
-  written.push(await writeImage(join(out, 'scenes-classify.png'), composeGrid(rows, { title: `Classifier (multi-label), ${method} at enc_conv4 (8x8); white: ground-truth boxes` })));
+  written.push(await writeImage(join(out, 'scenes-classify.png'), composeGrid(rows, { title: `Classifier (multi-label), ${method} at ${CLASSIFIER_LAYER} (16x16); white: ground-truth boxes` })));
 }
 
 // Captioner: each word of the model's own caption.
@@ -91,7 +94,7 @@ if (only.includes('caption')) {
     ]);
     rows[rows.length - 1][0].note = r.modelCaption === truth.text ? 'caption correct' : 'caption WRONG';
   }
-  written.push(await writeImage(join(out, 'scenes-caption.png'), composeGrid(rows, { title: `Captioner, ${method} of log p(word | image, previous words) at cap_conv (8x8), model's own captions` })));
+  written.push(await writeImage(join(out, 'scenes-caption.png'), composeGrid(rows, { title: `Captioner, ${method} of log p(word | image, previous words) at ${CAPTIONER_LAYER} (16x16), model's own captions` })));
 }
 
 // VQA: the model's answer to sampled questions about single objects, and one relational question.
@@ -111,7 +114,7 @@ if (only.includes('vqa')) {
     rows.push(cells);
     if (rows.length === 4) break;
   }
-  written.push(await writeImage(join(out, 'scenes-vqa.png'), composeGrid(rows, { title: `VQA (FiLM), ${method} of the answer logit at vqa_film2 (8x8); white: the object the answer names` })));
+  written.push(await writeImage(join(out, 'scenes-vqa.png'), composeGrid(rows, { title: `VQA (FiLM), ${method} of the answer logit at ${VQA_LAYER} (16x16); white: the object the answer names` })));
 }
 
 // A sample of the generated world.

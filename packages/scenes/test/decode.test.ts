@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@gradcam/core';
 import { CAPTION_LENGTH, MAX_CAPTION_WORDS, buildCaptioner, captionScenes, explainSceneCaption, generateScene, layerSetOf } from '../src/node-index.js';
 import { createCaptionerLayers } from '../src/models/captioner.js';
+import { createClassifierLayers } from '../src/models/classifier.js';
 import { createEncoderLayers } from '../src/models/encoder.js';
 
 beforeAll(async () => {
@@ -17,7 +18,7 @@ describe('greedy caption decoding', () => {
     expect(MAX_CAPTION_WORDS).toBe(CAPTION_LENGTH - 1);
     const base = tf.memory().numTensors;
     // An untrained captioner rarely says END: its captions run to the length limit.
-    const captioner = buildCaptioner(layerSetOf([...createEncoderLayers(5), ...createCaptionerLayers(6)]));
+    const captioner = buildCaptioner(layerSetOf([...createEncoderLayers(5), ...createClassifierLayers(7), ...createCaptionerLayers(6)]));
     const withModel = tf.memory().numTensors;
     const scenes = [generateScene(1), generateScene(2), generateScene(3)];
     const first = captionScenes(captioner, scenes);

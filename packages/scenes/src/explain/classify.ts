@@ -50,7 +50,7 @@ export function resolveClass(c: number | string): number {
 
 /**
  * Explains the classifier's labels on one scene image (64×64 RGB in [0, 1]) through `@gradcam/core`:
- * score = the label's logit, default layer `enc_conv4` (8×8). Leaves no tensors behind.
+ * score = the label's logit, default layer `CLASSIFIER_LAYER` (`cls_hidden`, 16×16). Leaves no tensors behind.
  */
 export async function explainSceneClass(classifier: tfl.LayersModel, scene: SceneImage, options: ExplainClassOptions = {}): Promise<SceneClassExplanation> {
   const probabilities = classProbabilities(classifier, [scene])[0]!;

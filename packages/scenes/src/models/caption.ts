@@ -8,7 +8,7 @@ import { CAPTION_LENGTH, CAPTION_VOCAB, END, START } from '../grammar/vocab.js';
 import type { SceneImage } from '../world/scene.js';
 import { scenesToTensor } from '../world/tensor.js';
 import { buildCaptionerOnFeatures } from './captioner.js';
-import { buildEncoder } from './encoder.js';
+import { buildSceneFeatures } from './classifier.js';
 import { layersOfModel } from './layer-set.js';
 
 /** A decoded caption. */
@@ -27,7 +27,7 @@ export interface DecodedCaption {
  */
 export function splitCaptioner(captioner: tfl.LayersModel): { encoder: tfl.LayersModel; head: tfl.LayersModel } {
   const layers = layersOfModel(captioner);
-  return { encoder: buildEncoder(layers), head: buildCaptionerOnFeatures(layers) };
+  return { encoder: buildSceneFeatures(layers), head: buildCaptionerOnFeatures(layers) };
 }
 
 /**

@@ -1,37 +1,50 @@
 /**
- * The Show-and-Tell captioner. Encoder (shared, frozen) → `cap_conv` (3×3, 64, ReLU: the Grad-CAM
- * target, 8×8×64) → image vector v (96, tanh) from three summaries of that map: global max and average
- * pooling (what is there, how many) and a coarse layout (1×1 conv to 4 channels → flatten → dense 32: where,
- * for the relation words). Decoder: a GRU(96) whose input at step t is the embedding (32) of word t
- * concatenated with v ("par-inject": the image is shown at every step rather than only as the initial
- * state, which `cutLayersModel` cannot re-execute yet — an RNN node's recorded `initialState` keyword
- * clashes with its list of inputs), then a dense layer over the caption vocabulary at every step.
- *
- * Teacher forcing: inputs `image` [N, 64, 64, 3] (RGB in [0, 1]) and `words` [N, 16] (int32: START then
- * the caption's words, right-padded), output `logits` [N, 16, |CAPTION_VOCAB|] where row t scores caption
- * word t (0-based; the row after the last word scores END). The score of caption word t is
- * log p(word_t | image, words_<t) = log_softmax(logits[:, t])[word_t].
+ * The Show-and-Tell captioner. It reads the scene features — the classifier's class maps (frozen),
+ * max-pooled to 8×8×24 — and summarises them into an image vector v (96, tanh): global max pooling of
+ * two 3×3 convs on their sigmoid (`cap_conv1` → `cap_features`, 64, ReLU: what is there), their global average
+ * (how much of it: counts), and one keypoint per class — spatial soft-argmax (Levine et al., 2016): E[x]
+ * and E[y] under the softmax of the class's map over the 64 cells, with coordinate maps built from frozen
+ * standard layers (see `coordinates.ts`) — for the relation words. Decoder: a GRU(96) whose input at step
+ * t is the embedding (32) of word t concatenated with v ("par-inject": the image is shown at every step
+ * rather than only as the initial state, which `cutLayersModel` cannot re-execute yet — an RNN node's
+ * recorded `initialState` keyword clashes with its list of inputs), then a dense layer over the caption
+ * vocabulary at every step. Its Grad-CAM layer is `CAPTIONER_LAYER` (`cls_hidden`, 16×16×64, where the class maps are computed). The score of
+ * word t is log p(word_t | image, words_<t) under teacher forcing (`captionWordScore`).
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { CAPTION_LENGTH, CAPTION_VOCAB } from '../grammar/vocab.js';
-import { applyEncoder, featuresInput, imageInput } from './encoder.js';
+import { FEATURE_SIZE, imageInput } from './encoder.js';
+import { SCENE_LAYER, applySceneFeatures, sceneFeaturesInput } from './classifier.js';
 import { embeddingInit, glorotInit, heInit, recurrentInit } from './init.js';
+import { applyCoordinates, createCoordinateLayers } from './coordinates.js';
 import { type LayerSet, call } from './layer-set.js';
 
-/** Default Grad-CAM layer of the captioner: its own conv layer on the encoder's map, 8×8×64. */
-export const CAPTIONER_LAYER = 'cap_conv';
+/** Default Grad-CAM layer of the captioner: {@link SCENE_LAYER} (16×16×64), where the class maps it reads are computed. */
+export const CAPTIONER_LAYER = SCENE_LAYER;
 /** Width of the image vector and of the GRU state. */
 export const CAPTIONER_UNITS = 96;
+/** Channels of the scene features the captioner reads (one per class). */
+const KEYPOINTS = 24;
 
 /** Creates the captioner's own layers (after the encoder) with weights initialised from `seed`. */
 export function createCaptionerLayers(seed: number): tfl.layers.Layer[] {
+  const conv = (name: string) => tfl.layers.conv2d({ name, filters: 64, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: heInit(seed, name) });
   return [
-    tfl.layers.conv2d({ name: CAPTIONER_LAYER, filters: 64, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: heInit(seed, CAPTIONER_LAYER) }),
+    tfl.layers.activation({ name: 'cap_probs', activation: 'sigmoid' }),
+    conv('cap_conv1'),
+    conv('cap_features'),
+    ...createCoordinateLayers('cap'),
+    tfl.layers.reshape({ name: 'cap_keypoints_flat', targetShape: [FEATURE_SIZE * FEATURE_SIZE, KEYPOINTS] }),
+    tfl.layers.permute({ name: 'cap_keypoints_by_channel', dims: [2, 1] }),
+    tfl.layers.softmax({ name: 'cap_keypoints_softmax', axis: -1 }),
+    tfl.layers.reshape({ name: 'cap_x_flat', targetShape: [FEATURE_SIZE * FEATURE_SIZE, 1] }),
+    tfl.layers.reshape({ name: 'cap_y_flat', targetShape: [FEATURE_SIZE * FEATURE_SIZE, 1] }),
+    tfl.layers.dot({ name: 'cap_expect_x', axes: [2, 1] }),
+    tfl.layers.dot({ name: 'cap_expect_y', axes: [2, 1] }),
+    tfl.layers.flatten({ name: 'cap_keypoint_x' }),
+    tfl.layers.flatten({ name: 'cap_keypoint_y' }),
     tfl.layers.globalMaxPooling2d({ name: 'cap_max' }),
     tfl.layers.globalAveragePooling2d({ name: 'cap_mean' }),
-    tfl.layers.conv2d({ name: 'cap_layout_conv', filters: 4, kernelSize: 1, activation: 'relu', kernelInitializer: heInit(seed, 'cap_layout_conv') }),
-    tfl.layers.flatten({ name: 'cap_layout_flat' }),
-    tfl.layers.dense({ name: 'cap_layout', units: 32, activation: 'relu', kernelInitializer: heInit(seed, 'cap_layout') }),
     tfl.layers.concatenate({ name: 'cap_summary' }),
     tfl.layers.dense({ name: 'cap_image_vector', units: CAPTIONER_UNITS, activation: 'tanh', kernelInitializer: glorotInit(seed, 'cap_image_vector') }),
     tfl.layers.repeatVector({ name: 'cap_repeat', n: CAPTION_LENGTH }),
@@ -48,11 +61,20 @@ export function createCaptionerLayers(seed: number): tfl.layers.Layer[] {
   ];
 }
 
-/** Wires the captioner's layers: features [N, 8, 8, 64] and words [N, 16] → logits [N, 16, V] (symbolic). */
+/** Wires the captioner's layers: scene features [N, 8, 8, 24] and words [N, 16] → logits [N, 16, V] (symbolic). */
 export function applyCaptioner(layers: LayerSet, features: tfl.SymbolicTensor, words: tfl.SymbolicTensor): tfl.SymbolicTensor {
-  const a = call(layers, CAPTIONER_LAYER, features);
-  const layout = call(layers, 'cap_layout', call(layers, 'cap_layout_flat', call(layers, 'cap_layout_conv', a)));
-  const summary = call(layers, 'cap_summary', [call(layers, 'cap_max', a), call(layers, 'cap_mean', a), layout]);
+  // the convolutions read per-cell class probabilities (raw, the class logits reach ±tens and saturate v's tanh)
+  const a = call(layers, 'cap_features', call(layers, 'cap_conv1', call(layers, 'cap_probs', features)));
+  const { x, y } = applyCoordinates(layers, 'cap', features);
+  // one keypoint per class: E[x], E[y] under the softmax of its map over the 64 cells
+  const flat = call(layers, 'cap_keypoints_flat', features);
+  const attention = call(layers, 'cap_keypoints_softmax', call(layers, 'cap_keypoints_by_channel', flat));
+  const summary = call(layers, 'cap_summary', [
+    call(layers, 'cap_max', a),
+    call(layers, 'cap_mean', a),
+    call(layers, 'cap_keypoint_x', call(layers, 'cap_expect_x', [attention, call(layers, 'cap_x_flat', x)])),
+    call(layers, 'cap_keypoint_y', call(layers, 'cap_expect_y', [attention, call(layers, 'cap_y_flat', y)])),
+  ]);
   const v = call(layers, 'cap_image_vector', summary);
   const seq = call(layers, 'cap_inject', [call(layers, 'cap_embed', words), call(layers, 'cap_repeat', v)]);
   return call(layers, 'cap_logits', call(layers, 'cap_gru', seq));
@@ -67,12 +89,12 @@ export function wordsInput(): tfl.SymbolicTensor {
 export function buildCaptioner(layers: LayerSet): tfl.LayersModel {
   const image = imageInput();
   const words = wordsInput();
-  return tfl.model({ name: 'scene_captioner', inputs: [image, words], outputs: applyCaptioner(layers, applyEncoder(layers, image), words) });
+  return tfl.model({ name: 'scene_captioner', inputs: [image, words], outputs: applyCaptioner(layers, applySceneFeatures(layers, image), words) });
 }
 
-/** The captioner on encoder features: inputs `[features, words]` (training on cached features, fast decoding). */
+/** The captioner on scene features: inputs `[features, words]` (training on cached features, fast decoding). */
 export function buildCaptionerOnFeatures(layers: LayerSet): tfl.LayersModel {
-  const features = featuresInput();
+  const features = sceneFeaturesInput();
   const words = wordsInput();
   return tfl.model({ name: 'scene_captioner_head', inputs: [features, words], outputs: applyCaptioner(layers, features, words) });
 }

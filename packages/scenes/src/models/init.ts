@@ -29,7 +29,7 @@ export function recurrentInit(seed: number, name: string) {
   return tfl.initializers.glorotUniform({ seed: layerSeed(seed, name, 2) });
 }
 
-/** Small uniform embedding initialiser. */
-export function embeddingInit(seed: number, name: string) {
-  return tfl.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: layerSeed(seed, name, 3) });
+/** Uniform embedding initialiser in [−scale, scale] (default 0.05, Keras's). */
+export function embeddingInit(seed: number, name: string, scale = 0.05) {
+  return tfl.initializers.randomUniform({ minval: -scale, maxval: scale, seed: layerSeed(seed, name, 3) });
 }

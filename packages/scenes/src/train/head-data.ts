@@ -5,6 +5,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { generateScene } from '../world/generator.js';
+import { mixSeed, randInt, rng } from '../world/rng.js';
+import type { Scene } from '../world/scene.js';
+import { COLOURS, SHAPES } from '../world/vocabulary.js';
 import { scenesToTensor } from '../world/tensor.js';
 import { type CaptionData, captionData } from './captioner.js';
 import type { FeatureCache } from './features.js';
@@ -29,7 +32,25 @@ function concat<A extends Int32Array | Float32Array>(arrays: A[]): A {
 }
 
 /**
- * Encodes the scenes of `seeds` with the (frozen) `encoder` and tokenises their captions and
+ * A training scene of the heads. The natural distribution rarely shows the two hardest caption
+ * patterns, so half of the scenes are drawn from it and the other half are enriched: a quarter with a
+ * repeated colour-shape pair ("two green triangles", 2–4 objects) and a quarter with exactly two objects
+ * (the relation captions). Evaluation always uses the natural distribution.
+ */
+export function headTrainingScene(seed: number): Scene {
+  const r = rng(mixSeed(seed, 0xba1a));
+  const u = r();
+  if (u < 0.5) return generateScene(seed);
+  if (u < 0.75) {
+    const shape = SHAPES[randInt(r, 0, SHAPES.length - 1)]!;
+    const colour = COLOURS[randInt(r, 0, COLOURS.length - 1)]!;
+    return generateScene(seed, { objects: randInt(r, 2, 4), shapes: [shape, shape], colours: [colour, colour] });
+  }
+  return generateScene(seed, { objects: 2 });
+}
+
+/**
+ * Encodes the scenes of `seeds` (see {@link headTrainingScene}) with the (frozen) `encoder` and tokenises their captions and
  * `questionsPerScene` sampled questions (sampling seeded by `questionSeed`). With `shared`, the features
  * live in a SharedArrayBuffer, so that worker threads can train on them without a copy.
  */
@@ -42,7 +63,7 @@ export function prepareHeadData(encoder: tfl.LayersModel, seeds: readonly number
   const questions: VqaData[] = [];
   const chunk = 64;
   for (let i = 0; i < seeds.length; i += chunk) {
-    const scenes = seeds.slice(i, i + chunk).map((s) => generateScene(s));
+    const scenes = seeds.slice(i, i + chunk).map(headTrainingScene);
     const f = tf.tidy(() => encoder.predict(scenesToTensor(scenes)) as tf.Tensor);
     data.set(f.dataSync(), i * size);
     f.dispose();

@@ -14,8 +14,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from '@gradcam/core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildCaptioner, buildCaptionerOnFeatures, createCaptionerLayers } from '../models/captioner.js';
-import { buildClassifier, createClassifierLayers } from '../models/classifier.js';
-import { buildEncoder, createEncoderLayers } from '../models/encoder.js';
+import { buildClassifier, buildSceneFeatures, createClassifierLayers } from '../models/classifier.js';
+import { createEncoderLayers } from '../models/encoder.js';
 import { layerSetOf } from '../models/layer-set.js';
 import { buildVqa, buildVqaOnFeatures, createVqaLayers } from '../models/vqa.js';
 import type { SceneModels } from '../io/load.js';
@@ -33,7 +33,7 @@ import { trainVqa } from './vqa.js';
 export interface TrainOptions {
   /** Master seed (default 1). */
   seed?: number;
-  /** Classifier steps and batch size (defaults 3000 and 32). */
+  /** Classifier steps and batch size (defaults 1000 and 32). */
   classifierSteps?: number;
   classifierBatch?: number;
   /** Training scenes whose encoder features the captioner and VQA model train on (default 12000). */
@@ -82,7 +82,7 @@ export interface TrainReport {
 
 const DEFAULTS: Required<Omit<TrainOptions, 'log' | 'parallel'>> = {
   seed: 1,
-  classifierSteps: 3000,
+  classifierSteps: 1000,
   classifierBatch: 32,
   featureScenes: 12000,
   captionerSteps: 2500,
@@ -173,7 +173,7 @@ export async function trainSceneModels(options: TrainOptions = {}): Promise<{ mo
     const f0 = performance.now();
     const fc0 = process.cpuUsage();
     const seeds = Array.from({ length: o.featureScenes }, (_, i) => trainingSeed(mixSeed(o.seed, 20), i));
-    const data = prepareHeadData(buildEncoder(layers), seeds, o.questionsPerScene, mixSeed(o.seed, 40), parallel);
+    const data = prepareHeadData(buildSceneFeatures(layers), seeds, o.questionsPerScene, mixSeed(o.seed, 40), parallel);
     const fc = process.cpuUsage(fc0);
     const featureReport = { scenes: o.featureScenes, seconds: (performance.now() - f0) / 1000, cpuSeconds: (fc.user + fc.system) / 1e6 };
 
