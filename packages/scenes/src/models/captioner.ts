@@ -13,6 +13,7 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { CAPTION_LENGTH, CAPTION_VOCAB } from '../grammar/vocab.js';
+import { NUM_CLASSES } from '../world/vocabulary.js';
 import { FEATURE_SIZE, imageInput } from './encoder.js';
 import { SCENE_LAYER, applySceneFeatures, sceneFeaturesInput } from './classifier.js';
 import { embeddingInit, glorotInit, heInit, recurrentInit } from './init.js';
@@ -23,8 +24,6 @@ import { type LayerSet, call } from './layer-set.js';
 export const CAPTIONER_LAYER = SCENE_LAYER;
 /** Width of the image vector and of the GRU state. */
 export const CAPTIONER_UNITS = 96;
-/** Channels of the scene features the captioner reads (one per class). */
-const KEYPOINTS = 24;
 
 /** Creates the captioner's own layers (after the encoder) with weights initialised from `seed`. */
 export function createCaptionerLayers(seed: number): tfl.layers.Layer[] {
@@ -34,7 +33,7 @@ export function createCaptionerLayers(seed: number): tfl.layers.Layer[] {
     conv('cap_conv1'),
     conv('cap_features'),
     ...createCoordinateLayers('cap'),
-    tfl.layers.reshape({ name: 'cap_keypoints_flat', targetShape: [FEATURE_SIZE * FEATURE_SIZE, KEYPOINTS] }),
+    tfl.layers.reshape({ name: 'cap_keypoints_flat', targetShape: [FEATURE_SIZE * FEATURE_SIZE, NUM_CLASSES] }),
     tfl.layers.permute({ name: 'cap_keypoints_by_channel', dims: [2, 1] }),
     tfl.layers.softmax({ name: 'cap_keypoints_softmax', axis: -1 }),
     tfl.layers.reshape({ name: 'cap_x_flat', targetShape: [FEATURE_SIZE * FEATURE_SIZE, 1] }),

@@ -1,6 +1,6 @@
 /**
  * The training data of the two heads, prepared in one streaming pass over the training scenes (never
- * holding more than a batch of images): frozen-encoder features, caption tokens and sampled questions.
+ * holding more than a batch of images): frozen scene features (the class maps, 8×8), caption tokens and sampled questions.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -50,12 +50,13 @@ export function headTrainingScene(seed: number): Scene {
 }
 
 /**
- * Encodes the scenes of `seeds` (see {@link headTrainingScene}) with the (frozen) `encoder` and tokenises their captions and
+ * Runs the (frozen) `features` model — image → the heads' input, `buildSceneFeatures` — over the scenes of
+ * `seeds` (see {@link headTrainingScene}) and tokenises their captions and
  * `questionsPerScene` sampled questions (sampling seeded by `questionSeed`). With `shared`, the features
  * live in a SharedArrayBuffer, so that worker threads can train on them without a copy.
  */
-export function prepareHeadData(encoder: tfl.LayersModel, seeds: readonly number[], questionsPerScene: number, questionSeed: number, shared = false): HeadData {
-  const shape = encoder.outputs[0]!.shape.slice(1) as [number, number, number];
+export function prepareHeadData(features: tfl.LayersModel, seeds: readonly number[], questionsPerScene: number, questionSeed: number, shared = false): HeadData {
+  const shape = features.outputs[0]!.shape.slice(1) as [number, number, number];
   const size = shape[0] * shape[1] * shape[2];
   const bytes = seeds.length * size * 4;
   const data = new Float32Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
@@ -64,7 +65,7 @@ export function prepareHeadData(encoder: tfl.LayersModel, seeds: readonly number
   const chunk = 64;
   for (let i = 0; i < seeds.length; i += chunk) {
     const scenes = seeds.slice(i, i + chunk).map(headTrainingScene);
-    const f = tf.tidy(() => encoder.predict(scenesToTensor(scenes)) as tf.Tensor);
+    const f = tf.tidy(() => features.predict(scenesToTensor(scenes)) as tf.Tensor);
     data.set(f.dataSync(), i * size);
     f.dispose();
     captions.push(captionData(scenes));
