@@ -140,3 +140,24 @@ export async function explainAndWait(page: Page, timeout = 90_000): Promise<void
   await page.click('#run');
   await page.waitForFunction(() => !(window as unknown as { gradcamDemo: { state: { busy: boolean } } }).gradcamDemo.state.busy, null, { timeout });
 }
+
+/** A built app served on 127.0.0.1 and a headless Chromium: what each browser test file starts with. */
+export interface DemoApp {
+  server: Server;
+  browser: Browser;
+  /** The app's URL, ending in `/`. */
+  base: string;
+}
+
+/** Builds the app (once per run), serves dist/ (plus `mounts`, see {@link serve}) and launches Chromium. */
+export async function startDemo(mounts: Record<string, string> = {}): Promise<DemoApp> {
+  await buildApp();
+  const server = await serve(dist, mounts);
+  return { server, browser: await launchChromium(), base: baseUrl(server) };
+}
+
+/** Closes what {@link startDemo} opened (either part may be missing when start-up failed). */
+export async function stopDemo(demo: Partial<DemoApp> | undefined): Promise<void> {
+  await demo?.browser?.close();
+  await closeServer(demo?.server);
+}

@@ -5,11 +5,10 @@
  * (saying why) without Chromium or without the trained weights.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { baseUrl, buildApp, chromiumSkipReason, closeServer, dist, explainAndWait, launchChromium, openPage, root, serve, shots } from './harness.js';
+import { chromiumSkipReason, type DemoApp, dist, explainAndWait, openPage, root, shots, startDemo, stopDemo } from './harness.js';
 
 const WEIGHTS = join(root, '..', '..', 'packages', 'scenes', 'weights', 'classifier', 'model.json');
 const skipReason = chromiumSkipReason || (existsSync(WEIGHTS) ? '' : 'the scene weights (packages/scenes/weights) are not trained: scene-task browser tests skipped');
@@ -55,23 +54,18 @@ function onBox(p: { x: number; y: number }, b: Box, size: number): boolean {
 }
 
 describe.skipIf(!!skipReason)('browser demo: the scene models (classifier, captioner, VQA) in Chromium', () => {
-  let server: Server;
+  let demo: DemoApp | undefined;
   let browser: Browser;
   let base = '';
   let samples: Sample[] = [];
 
   beforeAll(async () => {
-    await buildApp();
+    demo = await startDemo();
+    ({ browser, base } = demo);
     samples = (JSON.parse(readFileSync(join(dist, 'generated', 'samples.json'), 'utf8')) as Sample[]).filter((s) => s.scene);
-    server = await serve(dist);
-    base = baseUrl(server);
-    browser = await launchChromium();
   }, 240_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await closeServer(server);
-  });
+  afterAll(() => stopDemo(demo));
 
   async function pick(page: Page, s: Sample): Promise<void> {
     await page.click(`#samples button[data-sample="${s.name}"]`);

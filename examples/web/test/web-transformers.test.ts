@@ -6,11 +6,10 @@
  * Skips (saying why) without Chromium or without ../shared.
  */
 import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { baseUrl, buildApp, chromiumSkipReason, closeServer, dist, explainAndWait, launchChromium, openPage, root, serve, shots } from './harness.js';
+import { chromiumSkipReason, type DemoApp, dist, explainAndWait, openPage, root, shots, startDemo, stopDemo } from './harness.js';
 
 const SHARED = process.env['GRADCAM_SHARED'] ?? resolve(root, '..', '..', '..', 'shared');
 const MODEL = 'tiny-vit-gpt2';
@@ -52,26 +51,21 @@ async function inputCanvas(page: Page): Promise<number[]> {
 const meanAbsDiff = (a: number[], b: number[]) => a.reduce((s, v, i) => s + Math.abs(v - b[i]!), 0) / a.length;
 
 describe.skipIf(!!skipReason)('browser demo: captioning with a transformers.js model folder (tiny-vit-gpt2)', () => {
-  let server: Server;
+  let demo: DemoApp | undefined;
   let browser: Browser;
   let base = '';
   let photo: Buffer;
 
   beforeAll(async () => {
-    await buildApp();
-    server = await serve(dist, { [`/models/${MODEL}/`]: MODEL_DIR });
-    base = baseUrl(server);
-    browser = await launchChromium();
+    demo = await startDemo({ [`/models/${MODEL}/`]: MODEL_DIR });
+    ({ browser, base } = demo);
     // A real photo at exactly the model's input size: the processor's resize is then the identity in
     // both places (canvas in the browser, sharp in Node), so the page and Node see the same pixel_values.
     const sharp = (await import('sharp')).default;
     photo = await sharp(PHOTO).resize(SIZE, SIZE, { fit: 'cover' }).removeAlpha().png().toBuffer();
   }, 240_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await closeServer(server);
-  });
+  afterAll(() => stopDemo(demo));
 
   async function pickTransformers(page: Page, source: string): Promise<void> {
     await page.selectOption('#task', 'captioning');

@@ -6,11 +6,10 @@
  * Screenshots land in examples/web/test-output/. Skips (with the reason) when Chromium is missing.
  */
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, baseUrl, buildApp, chromiumSkipReason, closeServer, dist, explainAndWait, launchChromium, openPage, serve, shots } from './harness.js';
+import { CHROMIUM, chromiumSkipReason, type DemoApp, dist, explainAndWait, openPage, shots, startDemo, stopDemo } from './harness.js';
 
 const skipReason = chromiumSkipReason;
 if (skipReason) console.warn(`examples/web: ${skipReason}`);
@@ -19,24 +18,19 @@ interface Box { x1: number; y1: number; x2: number; y2: number }
 interface Sample { file: string; name: string; width: number; height: number; objects: { colour: string; label: string; box: Box }[] }
 
 describe.skipIf(!CHROMIUM)('browser demo (examples/web) in Chromium', () => {
-  let server: Server;
+  let demo: DemoApp | undefined;
   let browser: Browser;
   let base = '';
   let samples: Sample[] = [];
 
   beforeAll(async () => {
-    // Build: the generated models/samples, then the Vite bundle (≈ 20 s; shared with the other test files of the run).
-    await buildApp();
+    // Build (the generated models/samples, then the Vite bundle, ≈ 20 s, shared with the other test files of the run), serve, launch.
+    demo = await startDemo();
+    ({ browser, base } = demo);
     samples = JSON.parse(readFileSync(join(dist, 'generated', 'samples.json'), 'utf8')) as Sample[];
-    server = await serve(dist);
-    base = baseUrl(server);
-    browser = await launchChromium();
   }, 240_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await closeServer(server);
-  });
+  afterAll(() => stopDemo(demo));
 
   /** A page on the demo; only the local server is reachable. Collects console errors and page errors. */
   function open(query = ''): Promise<{ page: Page; errors: string[] }> {
