@@ -3,23 +3,16 @@
  * function of integer seeds, the same on every platform.
  */
 
+import { seededUniform } from '@gradcam/core';
+
 /** A uniform generator of numbers in [0, 1). */
 export type Rng = () => number;
 
 /**
- * mulberry32 over a 32-bit state. The same `seed` (truncated to 32 bits) gives the same sequence
- * everywhere.
+ * mulberry32 over a 32-bit state (the core's `seededUniform`, which the random baselines use). The same
+ * `seed` (truncated to 32 bits) gives the same sequence everywhere.
  */
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng: (seed: number) => Rng = seededUniform;
 
 /**
  * Mixes integers into one well-spread 32-bit seed (murmur3's finaliser over a running hash), e.g.
