@@ -72,6 +72,21 @@ export interface DemoScene {
   questions: Array<DemoTarget & { question: string; kind: string; truth: string; answer: string; correct: boolean }>;
 }
 
+/** The whole of demo.json. */
+export interface DemoJson {
+  command: 'gradcam demo';
+  seed: number;
+  count: number;
+  method: string;
+  /** The weights directory the models were loaded from. */
+  weights: string;
+  layers: { classifier: string; captioner: string; vqa: string };
+  /** How to read `argmax`, `peak` and the boxes. */
+  maps: string;
+  summary: { classesCorrect: number; captionsCorrect: number; answersCorrect: number; questions: number; pointing: { hits: number; scored: number } };
+  scenes: DemoScene[];
+}
+
 interface Computed {
   json: DemoScene;
   scene: Scene;
@@ -232,7 +247,7 @@ export async function demoCommand(args: DemoArgs, io: Streams): Promise<number> 
     const scenes = computed.map((c) => c.json);
     const targets = scenes.flatMap((s) => [...s.classes.targets, ...s.caption.targets, ...s.questions]);
     const scored = targets.filter((t) => t.hit !== null);
-    const summary = {
+    const summary: DemoJson['summary'] = {
       classesCorrect: scenes.filter((s) => s.classes.correct).length,
       captionsCorrect: scenes.filter((s) => s.caption.correct).length,
       answersCorrect: scenes.reduce((n, s) => n + s.questions.filter((q) => q.correct).length, 0),
@@ -241,7 +256,7 @@ export async function demoCommand(args: DemoArgs, io: Streams): Promise<number> 
     };
     const items: ReportItem[] = [];
     for (const c of computed) items.push(...(await sceneItems(c, args)));
-    const json = {
+    const json: DemoJson = {
       command: 'gradcam demo',
       seed: args.seed,
       count: args.scenes,

@@ -20,6 +20,7 @@ import { escapeHtml } from '@gradcam/viz';
 import { parseCaptionArgs, parseDemoArgs, parseEvaluateArgs, parseVqaArgs } from '../src/args.js';
 import { answerOverlayNames } from '../src/vqa-command.js';
 import { wordOverlayName } from '../src/caption-command.js';
+import type { DemoJson } from '../src/demo-command.js';
 import { drawBoxes, mapPeak, upscaleNearest } from '../src/output.js';
 import { REPO, listFiles, runCli, writePng } from './helpers/cli.js';
 import { describeShared } from './helpers/shared.js';
@@ -55,30 +56,6 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-interface Target {
-  label: string;
-  score: number;
-  probability: number;
-  argmax: { x: number; y: number };
-  peak: number;
-  objects: number[] | null;
-  hit: boolean | null;
-}
-interface DemoJson {
-  seed: number;
-  count: number;
-  method: string;
-  summary: { classesCorrect: number; captionsCorrect: number; answersCorrect: number; questions: number; pointing: { hits: number; scored: number } };
-  scenes: Array<{
-    index: number;
-    seed: number;
-    objects: Array<{ id: number; shape: string; colour: string; box: { x1: number; y1: number; x2: number; y2: number } }>;
-    truth: { classes: string[]; caption: string };
-    classes: { predicted: string[]; correct: boolean; targets: Array<Target & { classIndex: number }> };
-    caption: { text: string; truth: string; correct: boolean; targets: Array<Target & { position: number; word: string }> };
-    questions: Array<Target & { question: string; kind: string; truth: string; answer: string; correct: boolean }>;
-  }>;
-}
 const readJson = <T>(p: string) => JSON.parse(readFileSync(p, 'utf8')) as T;
 const size = async (p: string) => {
   const m = await sharp(p).metadata();
