@@ -1,6 +1,8 @@
-// The committed models on held-out scenes drawn at random each run. Where the committed weights meet the
-// issue's targets the tests assert them; where they do not yet (caption accuracy, caption and VQA pointing:
-// see docs/scenes.md, "Where the targets are missed"), they guard the level reached, so a regression fails.
+// The committed models on held-out scenes drawn at random each run, against the issue's targets.
+// Accuracies sit well above their targets and are asserted as they are. The pointing rates sit close to
+// theirs (docs/scenes.md: e.g. 95.x % against 95 % for the classes), so a sample of random scenes measures
+// them with noise: the tests sample ~2,000 targets and fail when the sample shows, at ~98 % one-sided
+// confidence (two standard errors), that the rate is below the target.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -37,35 +39,37 @@ describe.skipIf(!TRAINED)('held-out accuracy of the committed models', () => {
     expect(classifierExactMatch(models.classifier, heldOut(400, 1))).toBeGreaterThanOrEqual(0.98);
   });
 
-  it('captioner: ≥ 70 % exact caption match (greedy decoding; issue target 90 %, not reached yet)', () => {
-    expect(captionExactMatch(models.captioner, heldOut(400, 2))).toBeGreaterThanOrEqual(0.7);
+  it('captioner: ≥ 90 % exact caption match (greedy decoding)', () => {
+    expect(captionExactMatch(models.captioner, heldOut(400, 2))).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('VQA: ≥ 95 % on non-relational, ≥ 83 % on relational and counting questions (issue target 85 %)', () => {
-    // 1000 scenes × 4 questions: about 1,600 relational or counting questions. The committed weights: 86.3 %
-    // on the documented held-out set, 84–88 % from run to run — at the target, not safely above it, so the
-    // guard is 83 % (docs/scenes.md).
+  it('VQA: ≥ 95 % on non-relational, ≥ 85 % on relational and counting questions', () => {
+    // 1000 scenes × 4 questions: about 1,600 relational or counting questions
     const acc = vqaAccuracy(models.vqa, heldOut(1000, 3), runSeed);
     expect(acc.nonRelational).toBeGreaterThanOrEqual(0.95);
-    expect(acc.relationalAndCounting).toBeGreaterThanOrEqual(0.83);
+    expect(acc.relationalAndCounting).toBeGreaterThanOrEqual(0.85);
   });
 });
 
 describe.skipIf(!TRAINED)('Grad-CAM localizes on held-out scenes (pointing game, 15 % box tolerance)', () => {
-  // Issue targets: 95 %, 90 %, 90 %. The committed weights reach about 95 %, 47 % and 76 % (docs/scenes.md).
+  // Issue targets: 95 % (class maps), 90 % (caption words naming one object), 90 % (answers about one object).
+  // The VQA target is not reached yet (89.4 % on the documented 1,000 scenes, docs/scenes.md): its test
+  // guards the level reached instead, so that a regression fails.
   const cases = [
-    { task: 'classify', n: 200, target: 0.9 },
-    { task: 'caption', n: 120, target: 0.38 },
-    { task: 'vqa', n: 200, target: 0.68 },
+    { task: 'classify', n: 900, target: 0.95, name: '≥ 95 % (not rejected at two standard errors)' },
+    { task: 'caption', n: 600, target: 0.9, name: '≥ 90 % (not rejected at two standard errors)' },
+    { task: 'vqa', n: 1100, target: 0.87 + 2 * Math.sqrt((0.87 * 0.13) / 1800), name: '≥ 87 % (issue target 90 %, not reached yet)' },
   ] as const;
-  for (const { task, n, target } of cases) {
-    it(`${task}: Grad-CAM ≥ ${100 * target} %, far above the centre and random baselines`, async () => {
+  for (const { task, n, target, name } of cases) {
+    it(`${task}: Grad-CAM pointing ${name}, far above the centre and random baselines`, async () => {
       const before = tf.memory().numTensors;
       const r = await evaluateScenes({ task, n, seed: runSeed + 10, methods: ['gradcam', 'centre', 'random'], models, accuracy: false });
       expect(tf.memory().numTensors).toBe(before);
       const [cam, centre, random] = r.rows;
-      expect(cam!.targets).toBeGreaterThan(n);
-      expect(cam!.pointing).toBeGreaterThanOrEqual(target);
+      expect(cam!.targets).toBeGreaterThan(1800);
+      const standardError = Math.sqrt((target * (1 - target)) / cam!.targets);
+      console.log(`models.test: ${task} Grad-CAM pointing ${(100 * cam!.pointing).toFixed(1)} % over ${cam!.targets} targets (run seed ${runSeed})`);
+      expect(cam!.pointing).toBeGreaterThanOrEqual(target - 2 * standardError);
       expect(cam!.pointing).toBeGreaterThan(centre!.pointing + 0.2);
       expect(cam!.pointing).toBeGreaterThan(random!.pointing + 0.2);
       expect(cam!.energy).toBeGreaterThan(Math.max(centre!.energy, random!.energy) + 0.08);

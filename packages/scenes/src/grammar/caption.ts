@@ -9,7 +9,7 @@
  * - Otherwise groups are joined "X", "X and Y", "X , Y and Z", "X , Y , Z and W".
  */
 import type { Scene, SceneObject } from '../world/scene.js';
-import { COLOURS, NUMBER_WORDS, SHAPES, SHAPE_PLURALS } from '../world/vocabulary.js';
+import { COLOURS, type Colour, NUMBER_WORDS, SHAPES, SHAPE_PLURALS, type Shape } from '../world/vocabulary.js';
 
 /** What a caption word does. */
 export type WordRole = 'article' | 'count' | 'colour' | 'shape' | 'relation' | 'conjunction';
@@ -30,7 +30,12 @@ export interface Caption {
   words: CaptionWord[];
 }
 
-const RANK = (o: SceneObject) => SHAPES.indexOf(o.shape) * COLOURS.length + COLOURS.indexOf(o.colour);
+/** Where a (colour, shape) group comes in a caption: shape-major, then colour (0 = first). */
+export function groupRank(colour: Colour, shape: Shape): number {
+  return SHAPES.indexOf(shape) * COLOURS.length + COLOURS.indexOf(colour);
+}
+
+const RANK = (o: SceneObject) => groupRank(o.colour, o.shape);
 
 /** Groups of identical (colour, shape) objects in canonical order. */
 export function objectGroups(scene: Scene): SceneObject[][] {

@@ -1,18 +1,30 @@
 /**
  * The VQA model: the scene features (the classifier's class maps, frozen, max-pooled to 8×8×24) and a
- * question encoder, fused by FiLM (Perez et al., 2018), read out by pooling and an answer softmax.
+ * question encoder, fused by FiLM (Perez et al., 2018), plus a question-selected read of the class
+ * evidence that enters the answer logits linearly.
  *
  * question [N, 11] (int32, left-padded) → embedding(32, uniform ±1) → GRU(64) = q.
  * features → three FiLM blocks [conv(64) → FiLM(q) → ReLU]: the first 1×1 (`vqa_film1`, 8×8×64: the
  * objects the question selects), the second 3×3 with two coordinate channels
  * appended to its input (CoordConv, see `coordinates.ts`), the third 3×3 → concat(global average pool,
  * global max pool, a coarse layout — 1×1 conv to 4 channels → flatten → dense 32 —, q) → dense(128,
- * ReLU) → dense over `ANSWER_VOCAB` = answer logits. FiLM: x·γ(q) + β(q) per channel, γ and β linear
- * in q (γ's bias starts at 1). The score of an answer is its logit; its Grad-CAM layer is `VQA_LAYER`
- * (`cls_hidden`, 16×16×64, where the class maps are computed).
+ * ReLU) = hidden. FiLM: x·γ(q) + β(q) per channel, γ and β linear in q (γ's bias starts at 1).
+ *
+ * The evidence read: per class, its evidence e (global max of ReLU(class map)) and a count feature n
+ * (global average of a 3×3 conv (24, ReLU) over the class probabilities, the sigmoid of the maps: how
+ * many, nearly independent of how strongly — a count read from the evidence itself gave "one" a
+ * negative gradient on the counted object, as more of it looked like "two"); the question selects classes with
+ * s = sigmoid(dense(q)) (24); answer logits = dense over [hidden, s ⊙ e, s ⊙ n]. Why: an answer about an
+ * object ("what colour is the square?" → red, "is there a cross?" → yes, "how many circles?" → one) then
+ * grows linearly with that object's own evidence, so its gradient points at the object, where the FiLM
+ * path alone gives mixed-sign gradients (counting answers pointed at 44 %: more evidence of the counted
+ * circle also meant "two"); absent classes, whose maps are negative everywhere, get no gradient at all
+ * through the ReLU. The score of an answer is its logit; its Grad-CAM layer is `VQA_LAYER` (`cls_hidden`,
+ * 16×16×64, where the class maps are computed).
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ANSWER_VOCAB, QUESTION_LENGTH, QUESTION_VOCAB } from '../grammar/vocab.js';
+import { NUM_CLASSES } from '../world/vocabulary.js';
 import { imageInput } from './encoder.js';
 import { SCENE_LAYER, applySceneFeatures, sceneFeaturesInput } from './classifier.js';
 import { embeddingInit, glorotInit, heInit, recurrentInit } from './init.js';
@@ -53,16 +65,25 @@ export function createVqaLayers(seed: number): tfl.layers.Layer[] {
     tfl.layers.dense({ name: 'vqa_layout', units: 32, activation: 'relu', kernelInitializer: heInit(seed, 'vqa_layout') }),
     tfl.layers.concatenate({ name: 'vqa_pooled' }),
     tfl.layers.dense({ name: 'vqa_hidden', units: 128, activation: 'relu', kernelInitializer: heInit(seed, 'vqa_hidden') }),
+    tfl.layers.activation({ name: 'vqa_relu', activation: 'relu' }),
+    tfl.layers.globalMaxPooling2d({ name: 'vqa_evidence' }),
+    tfl.layers.activation({ name: 'vqa_probs', activation: 'sigmoid' }),
+    tfl.layers.conv2d({ name: 'vqa_count_conv', filters: NUM_CLASSES, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: heInit(seed, 'vqa_count_conv') }),
+    tfl.layers.globalAveragePooling2d({ name: 'vqa_count' }),
+    tfl.layers.dense({ name: 'vqa_select', units: NUM_CLASSES, activation: 'sigmoid', kernelInitializer: glorotInit(seed, 'vqa_select') }),
+    tfl.layers.multiply({ name: 'vqa_selected_evidence' }),
+    tfl.layers.multiply({ name: 'vqa_selected_count' }),
+    tfl.layers.concatenate({ name: 'vqa_answer_in' }),
     tfl.layers.dense({ name: 'vqa_logits', units: ANSWER_VOCAB.size, kernelInitializer: glorotInit(seed, 'vqa_logits') }),
   ];
 }
 
-/** Wires the VQA layers: features [N, 8, 8, 64] and question [N, 11] → answer logits [N, |ANSWER_VOCAB|] (symbolic). */
+/** Wires the VQA layers: scene features [N, 8, 8, 24] and question [N, 11] → answer logits [N, |ANSWER_VOCAB|] (symbolic). */
 export function applyVqa(layers: LayerSet, features: tfl.SymbolicTensor, question: tfl.SymbolicTensor): tfl.SymbolicTensor {
   const q = call(layers, 'vqa_question', call(layers, 'vqa_embed', question));
   const { x: cx, y: cy } = applyCoordinates(layers, 'vqa', features);
   // the FiLM blocks read the raw class logits: normalised inputs (sigmoid, batch norm) answer as well but
-  // localise far worse (Grad-CAM pointing 59 % and 35 % against 76 %: saturated or rescaled gradients)
+  // localise far worse (Grad-CAM pointing 59 % and 35 % against 76 % in session-2 experiments)
   let x = features;
   for (const { i, coords } of FILM_BLOCKS) {
     const input = coords ? call(layers, 'vqa_with_coords', [x, cx, cy]) : x;
@@ -73,7 +94,14 @@ export function applyVqa(layers: LayerSet, features: tfl.SymbolicTensor, questio
   }
   const layout = call(layers, 'vqa_layout', call(layers, 'vqa_layout_flat', call(layers, 'vqa_layout_conv', x)));
   const pooled = call(layers, 'vqa_pooled', [call(layers, 'vqa_gap', x), call(layers, 'vqa_gmp', x), layout, q]);
-  return call(layers, 'vqa_logits', call(layers, 'vqa_hidden', pooled));
+  const hidden = call(layers, 'vqa_hidden', pooled);
+  // the question-selected evidence and counts, linear into the logits (see the module comment)
+  const evidence = call(layers, 'vqa_relu', features);
+  const e = call(layers, 'vqa_evidence', evidence);
+  const n = call(layers, 'vqa_count', call(layers, 'vqa_count_conv', call(layers, 'vqa_probs', features)));
+  const select = call(layers, 'vqa_select', q);
+  const read = [call(layers, 'vqa_selected_evidence', [select, e]), call(layers, 'vqa_selected_count', [select, n])];
+  return call(layers, 'vqa_logits', call(layers, 'vqa_answer_in', [hidden, ...read]));
 }
 
 /** The question input [null, 11], int32 token indices of `QUESTION_VOCAB`, left-padded. */
