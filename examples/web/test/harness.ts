@@ -149,6 +149,11 @@ export interface DemoApp {
   base: string;
 }
 
+/** The built app's sample list (dist/generated/samples.json; shape per test file). Call after {@link startDemo}. */
+export function readSamples<T>(): T[] {
+  return JSON.parse(readFileSync(join(dist, 'generated', 'samples.json'), 'utf8')) as T[];
+}
+
 /** Builds the app (once per run), serves dist/ (plus `mounts`, see {@link serve}) and launches Chromium. */
 export async function startDemo(mounts: Record<string, string> = {}): Promise<DemoApp> {
   await buildApp();

@@ -4,11 +4,11 @@
  * hottest pixel must lie on the ground-truth object its class, caption word or answer is about. Skips
  * (saying why) without Chromium or without the trained weights.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumSkipReason, type DemoApp, dist, explainAndWait, openPage, root, shots, startDemo, stopDemo } from './harness.js';
+import { chromiumSkipReason, type DemoApp, explainAndWait, openPage, readSamples, root, shots, startDemo, stopDemo } from './harness.js';
 
 const WEIGHTS = join(root, '..', '..', 'packages', 'scenes', 'weights', 'classifier', 'model.json');
 const skipReason = chromiumSkipReason || (existsSync(WEIGHTS) ? '' : 'the scene weights (packages/scenes/weights) are not trained: scene-task browser tests skipped');
@@ -62,7 +62,7 @@ describe.skipIf(!!skipReason)('browser demo: the scene models (classifier, capti
   beforeAll(async () => {
     demo = await startDemo();
     ({ browser, base } = demo);
-    samples = (JSON.parse(readFileSync(join(dist, 'generated', 'samples.json'), 'utf8')) as Sample[]).filter((s) => s.scene);
+    samples = readSamples<Sample>().filter((s) => s.scene);
   }, 240_000);
 
   afterAll(() => stopDemo(demo));

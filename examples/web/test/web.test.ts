@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, chromiumSkipReason, type DemoApp, dist, explainAndWait, openPage, shots, startDemo, stopDemo } from './harness.js';
+import { CHROMIUM, chromiumSkipReason, type DemoApp, dist, explainAndWait, openPage, readSamples, shots, startDemo, stopDemo } from './harness.js';
 
 const skipReason = chromiumSkipReason;
 if (skipReason) console.warn(`examples/web: ${skipReason}`);
@@ -27,7 +27,7 @@ describe.skipIf(!CHROMIUM)('browser demo (examples/web) in Chromium', () => {
     // Build (the generated models/samples, then the Vite bundle, ≈ 20 s, shared with the other test files of the run), serve, launch.
     demo = await startDemo();
     ({ browser, base } = demo);
-    samples = JSON.parse(readFileSync(join(dist, 'generated', 'samples.json'), 'utf8')) as Sample[];
+    samples = readSamples<Sample>();
   }, 240_000);
 
   afterAll(() => stopDemo(demo));
