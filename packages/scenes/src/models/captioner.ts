@@ -126,8 +126,8 @@ export function applyCaptioner(layers: LayerSet, features: tfl.SymbolicTensor, w
   const v = call(layers, 'cap_image_vector', call(layers, 'cap_summary', [call(layers, 'cap_max', a), call(layers, 'cap_mean', a), present, count, layout, relation]));
   const h = call(layers, 'cap_gru', call(layers, 'cap_inject', [call(layers, 'cap_embed', words), call(layers, 'cap_repeat', v)]));
   // the group pointer: h_t picks which of the caption's groups it is at (softmax over 4); the frozen slots
-  // turn that into the group's class, whose evidence (linear in its class map) alone makes the colour and
-  // shape words, and whose count feature joins h_t for the other words
+  // turn that into the group's class, whose evidence (linear in its class map) adds to the logits, and
+  // whose count feature joins h_t
   const slots = applyGroupSlots(layers, 'cap', present);
   const evidence = call(layers, 'cap_evidence', call(layers, 'cap_relu', features));
   const group = call(layers, 'cap_group', h);

@@ -24,14 +24,18 @@ export function createOrderLayers(prefix: string): tfl.layers.Layer[] {
   ];
 }
 
+/** Each class's place in a caption's group order (`groupRank`). */
+const RANKS = Array.from({ length: NUM_CLASSES }, (_, c) => {
+  const { colour, shape } = className(c);
+  return groupRank(colour, shape);
+});
+/** Whether class `i` comes before class `j` in a caption. */
+const before = (i: number, j: number): boolean => RANKS[i]! < RANKS[j]!;
+
 /** The frozen kernel [24 in, 24 out]: −1 where the input class comes before the output class in a caption. */
 function orderKernel(): tf.Tensor2D {
-  const rank = Array.from({ length: NUM_CLASSES }, (_, c) => {
-    const { colour, shape } = className(c);
-    return groupRank(colour, shape);
-  });
   const k = new Float32Array(NUM_CLASSES * NUM_CLASSES);
-  for (let i = 0; i < NUM_CLASSES; i++) for (let j = 0; j < NUM_CLASSES; j++) if (rank[i]! < rank[j]!) k[i * NUM_CLASSES + j] = -1;
+  for (let i = 0; i < NUM_CLASSES; i++) for (let j = 0; j < NUM_CLASSES; j++) if (before(i, j)) k[i * NUM_CLASSES + j] = -1;
   return tf.tensor2d(k, [NUM_CLASSES, NUM_CLASSES]);
 }
 
@@ -57,9 +61,6 @@ export const MAX_GROUPS = 4;
  */
 function slotKernels(): { ramps: tf.Tensor2D; rampBias: tf.Tensor1D; triangle: tf.Tensor2D } {
   const C = NUM_CLASSES;
-  const order = orderKernel();
-  const before = order.dataSync().map((v) => -v); // +1 where the input class comes before the output class
-  order.dispose();
   const U = MAX_GROUPS * 3 * C;
   const ramps = new Float32Array(C * U);
   const rampBias = new Float32Array(U);
@@ -68,7 +69,7 @@ function slotKernels(): { ramps: tf.Tensor2D; rampBias: tf.Tensor1D; triangle: t
     for (let j = 0; j < 3; j++) {
       for (let c = 0; c < C; c++) {
         const u = (k * 3 + j) * C + c;
-        for (let i = 0; i < C; i++) ramps[i * U + u] = before[i * C + c]!;
+        for (let i = 0; i < C; i++) if (before(i, c)) ramps[i * U + u] = 1;
         rampBias[u] = -k + 1 - j;
         triangle[u * MAX_GROUPS * C + k * C + c] = j === 1 ? -2 : 1;
       }
