@@ -70,6 +70,11 @@ function localizationTables() {
   return out.join('\n');
 }
 
+/** Grad-CAM's pointing rate of a task in the evaluation, e.g. "95.6 %". */
+function gradcamPointing(task) {
+  return pct(byTask[task]?.rows.find((x) => x.method === 'gradcam')?.pointing);
+}
+
 function trainingLine() {
   const t = training;
   const o = t.options;
@@ -96,7 +101,8 @@ const fill = (text) =>
     .replaceAll('{{HELD_OUT_SCENES}}', String(h.scenes ?? '—'))
     .replaceAll('{{CLASSIFIER_LAYER}}', CLASSIFIER_LAYER)
     .replaceAll('{{CAPTIONER_LAYER}}', CAPTIONER_LAYER)
-    .replaceAll('{{VQA_LAYER}}', VQA_LAYER);
+    .replaceAll('{{VQA_LAYER}}', VQA_LAYER)
+    .replaceAll('{{CAPTION_POINTING}}', gradcamPointing('caption'));
 writeFileSync(docsPath, fill(template));
 
 // README: the block between the markers is regenerated.

@@ -20,7 +20,7 @@ export * from './grammar/question.js';
 export * from './grammar/tokens.js';
 export { ENCODER_OUTPUT, ENCODER_CHANNELS, FEATURE_SIZE, buildEncoder } from './models/encoder.js';
 export { CLASS_MAPS, SCENE_LAYER, CLASSIFIER_LAYER, MAP_SIZE, buildClassifier, buildSceneFeatures } from './models/classifier.js';
-export { CAPTIONER_LAYER, buildCaptioner } from './models/captioner.js';
+export { CAPTIONER_LAYER, EVIDENCE_FLOOR, buildCaptioner } from './models/captioner.js';
 export { VQA_LAYER, buildVqa } from './models/vqa.js';
 export { type LayerSet, layerSetOf, layersOfModel } from './models/layer-set.js';
 export { classProbabilities, predictClasses } from './models/classify.js';

@@ -7,8 +7,14 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '@gradcam/core';
 import {
+  CAPTIONER_LAYER,
+  CAPTION_LENGTH,
+  CAPTION_VOCAB,
+  CLASS_MAPS,
+  EVIDENCE_FLOOR,
   type SceneModels,
   captionExactMatch,
   classifierExactMatch,
@@ -16,6 +22,8 @@ import {
   generateScene,
   heldOutSeed,
   loadSceneModels,
+  scenesToTensor,
+  splitCaptioner,
   vqaAccuracy,
 } from '../src/node-index.js';
 
@@ -33,6 +41,30 @@ beforeAll(async () => {
 // These tests need the trained weights in packages/scenes/weights (committed once trained).
 const TRAINED = existsSync(fileURLToPath(new URL('../weights/classifier/model.json', import.meta.url)));
 if (!TRAINED) console.warn('scene weights not trained yet (packages/scenes/weights): trained-model tests skipped; run `npm run train -w @gradcam/scenes`');
+
+describe.skipIf(!TRAINED)('the captioner reads the class evidence', () => {
+  it("its Grad-CAM layer is ReLU(the classifier's class maps + EVIDENCE_FLOOR), and its split decoder reads the same floored logits", () => {
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const images = scenesToTensor(heldOut(6, 4));
+      const output = (model: tfl.LayersModel, layer: string) =>
+        tfl.model({ inputs: model.inputs[0]!, outputs: model.getLayer(layer).output as tfl.SymbolicTensor }).predict(images) as tf.Tensor;
+      const maps = output(models.classifier, CLASS_MAPS);
+      const evidence = output(models.captioner, CAPTIONER_LAYER);
+      expect(tf.max(tf.abs(tf.sub(evidence, tf.relu(tf.add(maps, EVIDENCE_FLOOR))))).dataSync()[0]).toBeLessThan(1e-4);
+      // the floor binds somewhere (a class certainly absent at some cell) and objects stay far above it
+      expect(tf.min(evidence).dataSync()[0]).toBe(0);
+      expect(tf.max(evidence).dataSync()[0]).toBeGreaterThan(EVIDENCE_FLOOR);
+      // the fast decoder (cached 8×8 features → head) and the full model give the same word logits
+      const { encoder, head } = splitCaptioner(models.captioner);
+      const words = tf.tensor2d(Array.from({ length: 6 * CAPTION_LENGTH }, (_, i) => (i * 7) % CAPTION_VOCAB.size), [6, CAPTION_LENGTH], 'int32');
+      const split = head.predict([encoder.predict(images) as tf.Tensor, words]) as tf.Tensor;
+      const full = models.captioner.predict([images, words]) as tf.Tensor;
+      expect(tf.max(tf.abs(tf.sub(split, full))).dataSync()[0]).toBeLessThan(1e-4);
+    });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
 
 describe.skipIf(!TRAINED)('held-out accuracy of the committed models', () => {
   it('classifier: ≥ 98 % exact match of the label set', () => {

@@ -41,7 +41,7 @@ export interface SceneCaptionExplanation {
 
 /**
  * Explains each word of a caption of one scene image (64×64 RGB in [0, 1]): one `explain` call with a
- * score function per word (one trunk pass, one batched head gradient), default layer `CAPTIONER_LAYER` (`cls_hidden`, 16×16).
+ * score function per word (one trunk pass, one batched head gradient), default layer `CAPTIONER_LAYER` (`cap_class_evidence`, 16×16).
  * Words outside the caption vocabulary are rejected with the vocabulary listed. Leaves no tensors behind.
  */
 export async function explainSceneCaption(captioner: tfl.LayersModel, scene: SceneImage, options: ExplainCaptionOptions = {}): Promise<SceneCaptionExplanation> {

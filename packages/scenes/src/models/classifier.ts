@@ -5,8 +5,9 @@
  * trained with sigmoid cross-entropy (multi-label). A class is present where its map is high: max pooling
  * makes the classifier say "present" only through the cells that hold the object (weakly supervised
  * localization, Oquab et al. 2015), so the maps are object-specific; max-pooled to 8×8 (`cls_maps_pool`)
- * they are the input of the captioner and the VQA model. The Grad-CAM layer of the three models is the
- * one before them, {@link SCENE_LAYER}.
+ * they are the input of the captioner (which floors them, see `captioner.ts`) and the VQA model. The
+ * Grad-CAM layer of the classifier and the VQA model is the one before them, {@link SCENE_LAYER}; the
+ * captioner's is its class evidence (`CAPTIONER_LAYER`).
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { NUM_CLASSES } from '../world/vocabulary.js';
@@ -17,8 +18,8 @@ import { type LayerSet, call } from './layer-set.js';
 /** The class maps [N, 16, 16, 24] (linear logits, one channel per class). */
 export const CLASS_MAPS = 'cls_maps';
 /**
- * The layer before the class maps, [N, 16, 16, 64] after ReLU: the default Grad-CAM layer of the three
- * scene models. Grad-CAM gives the same maps here as at the class maps (a 1×1 linear conv apart), but the
+ * The layer before the class maps, [N, 16, 16, 64] after ReLU: the default Grad-CAM layer of the classifier
+ * and the VQA model. Grad-CAM gives the same maps here as at the class maps (a 1×1 linear conv apart), but the
  * methods that assume non-negative activations (Grad-CAM++, XGrad-CAM, Score-CAM, Eigen-CAM) break on
  * the linear, mostly negative class logits and work here.
  */
