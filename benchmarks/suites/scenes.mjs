@@ -95,7 +95,7 @@ const read = (r) => {
   r.dispose();
 };
 const layerShape = (model, name) => {
-  const s = model.getLayer(name).outputShape;
+  const s = model.getLayer(name).getOutputAt(0).shape; // the model's own node (a layer the split decoder shares has two shapes)
   return Array.isArray(s) ? s.slice(1) : s;
 };
 

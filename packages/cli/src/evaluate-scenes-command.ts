@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { GradCamError } from '@gradcam/core';
+import { GradCamError, listLayers } from '@gradcam/core';
 import { type EvalMethod, type SceneEvaluation, evaluateScenes } from '@gradcam/scenes';
 import type { SceneEvaluateArgs } from './args.js';
 import type { Streams } from './console.js';
@@ -49,7 +49,8 @@ export async function evaluateScenesCommand(args: SceneEvaluateArgs, io: Streams
       try {
         model.getLayer(layer);
       } catch {
-        const spatial = model.layers.filter((l) => (l.outputShape as number[]).length === 4).map((l) => l.name);
+        // the model's own graph (a layer shared with the split decoder has several output shapes)
+        const spatial = listLayers(model).filter((l) => l.spatial).map((l) => l.name);
         throw new UsageError(`unknown layer '${layer}' of the scene ${args.task} model; layers with spatial outputs: ${spatial.join(', ')}`);
       }
     }
