@@ -25,7 +25,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { explain, initBackend } from '@gradcam/core';
+import { explain, initBackend, listLayers } from '@gradcam/core';
 import { arg, fmt, mb, roundRobin, writeResult } from '../lib.mjs';
 
 process.env.GRADCAM_QUIET ??= '1';
@@ -94,10 +94,8 @@ const read = (r) => {
   r.maps.dataSync();
   r.dispose();
 };
-const layerShape = (model, name) => {
-  const s = model.getLayer(name).getOutputAt(0).shape; // the model's own node (a layer the split decoder shares has two shapes)
-  return Array.isArray(s) ? s.slice(1) : s;
-};
+// from the model's own graph (Layer.outputShape throws for a layer the split caption decoder shares)
+const layerShape = (model, name) => listLayers(model).find((l) => l.name === name).shape.slice(1);
 
 const scene = generateScene(heldOutSeed(0, 0));
 const result = { backend, weights: shown, training, repeats, warmup, sceneSeed: scene.seed, models: [] };

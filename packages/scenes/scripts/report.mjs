@@ -70,9 +70,9 @@ function localizationTables() {
   return out.join('\n');
 }
 
-/** Grad-CAM's pointing rate of a task in the evaluation, e.g. "95.6 %". */
-function gradcamPointing(task) {
-  return pct(byTask[task]?.rows.find((x) => x.method === 'gradcam')?.pointing);
+/** A method's pointing rate on a task in the evaluation, e.g. "95.6 %". */
+function pointingOf(task, method) {
+  return pct(byTask[task]?.rows.find((x) => x.method === method)?.pointing);
 }
 
 function trainingLine() {
@@ -102,7 +102,8 @@ const fill = (text) =>
     .replaceAll('{{CLASSIFIER_LAYER}}', CLASSIFIER_LAYER)
     .replaceAll('{{CAPTIONER_LAYER}}', CAPTIONER_LAYER)
     .replaceAll('{{VQA_LAYER}}', VQA_LAYER)
-    .replaceAll('{{CAPTION_POINTING}}', gradcamPointing('caption'));
+    .replaceAll('{{CAPTION_POINTING}}', pointingOf('caption', 'gradcam'))
+    .replaceAll('{{CAPTION_ABLATION_POINTING}}', pointingOf('caption', 'ablationcam'));
 writeFileSync(docsPath, fill(template));
 
 // README: the block between the markers is regenerated.

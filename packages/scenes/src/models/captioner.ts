@@ -32,8 +32,9 @@
  * weighted sum of class logits whose zero is a logit of ≈ 0. The maps are ≈ −10 away from objects and
  * ≈ −20 on other classes' objects, so a word whose gradient also weighs a second present class sums a
  * strongly negative value onto the named object, and some maps are negative everywhere (all zero after
- * Grad-CAM's ReLU). With "no evidence" at zero each class adds heat only where it is evidenced: caption
- * words point at their object 3–4 points more often (docs/scenes.md).
+ * Grad-CAM's ReLU). With "no evidence" at zero each class adds heat only where it is evidenced (caption
+ * words: 92.1 % pointing on 1,000 held-out scenes, 90.5 % for the previous captioner at `cls_hidden`;
+ * docs/scenes.md).
  * The score of word t is log p(word_t | image, words_<t) under teacher forcing (`captionWordScore`).
  */
 import * as tfl from '@tensorflow/tfjs-layers';
