@@ -13,6 +13,8 @@ import { buildClassifier, createClassifierLayers } from '../src/models/classifie
 import { createEncoderLayers } from '../src/models/encoder.js';
 import { layerSetOf } from '../src/models/layer-set.js';
 import { classifierLoss, trainClassifier } from '../src/train/classifier.js';
+import { trainLoop } from '../src/train/loop.js';
+import * as tfl from '@tensorflow/tfjs-layers';
 
 const dir = mkdtempSync(join(tmpdir(), 'gradcam-scenes-'));
 beforeAll(async () => {
@@ -36,6 +38,21 @@ describe('training', () => {
     } finally {
       restore();
     }
+  });
+
+  it("applies the weights' constraints after every step, as model.fit does", () => {
+    // a non-negative kernel pulled towards negative values: Adam alone would take it below zero
+    const layer = tfl.layers.dense({ units: 3, useBias: false, kernelConstraint: 'nonNeg', kernelInitializer: 'ones', inputShape: [2] });
+    const model = tfl.sequential({ layers: [layer] });
+    const x = tf.tensor2d([[1, 0], [0, 1]]);
+    const target = tf.tensor2d([[-1, 2, -3], [4, -5, 6]]);
+    trainLoop({ steps: 500, learningRate: 0.2, minLearningRate: 0.001, weights: model.trainableWeights, loss: () => tf.tidy(() => tf.mean(tf.square(tf.sub(model.apply(x) as tf.Tensor, target))) as tf.Scalar) });
+    // the constrained least-squares optimum: the kernel is the target with its negative entries at 0
+    const kernel = Array.from(layer.getWeights()[0]!.dataSync());
+    expect(Math.min(...kernel)).toBe(0);
+    expect(kernel.filter((v) => v === 0)).toHaveLength(3);
+    for (const [i, want] of [[1, 2], [3, 4], [5, 6]] as const) expect(kernel[i]).toBeCloseTo(want, 2);
+    tf.dispose([x, target]);
   });
 
   it('trains all three tiny models, deterministically from the seed, and saves them loadably', async () => {

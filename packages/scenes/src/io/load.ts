@@ -4,6 +4,8 @@
  * to the package's committed weights (see `load-node.ts`).
  */
 import * as tfl from '@tensorflow/tfjs-layers';
+// registers the VQA model's custom layer with tfjs's serialization before any model.json is read
+import '../models/masks.js';
 
 /** The three scene models (tfjs LayersModels; see `models/` for their inputs and outputs). */
 export interface SceneModels {

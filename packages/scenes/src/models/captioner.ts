@@ -24,17 +24,10 @@
  * the decoder drove log p(word) to ≈ 0 through saturated sigmoids, and the gradient that was left pointed
  * at the named object for about 60 % of the words (negative on its class map for about 30 % of them).
  *
- * It reads the class maps as non-negative evidence: `cap_class_evidence` = ReLU(class logit + {@link EVIDENCE_FLOOR}),
- * 16×16×24, zero where a class is absent (logit below −8, p < 3.4·10⁻⁴: the background and other classes'
- * objects, ≈ −10 to −20), then max-pooled to 8×8 and shifted back — the logits floored at −8. That
- * layer is its Grad-CAM layer, `CAPTIONER_LAYER`. Why: Grad-CAM at a layer before the linear class maps
- * (`cls_hidden`) is exactly Σ_c G_c·(map_c − b_c), G_c the score's gradient summed over map c — a
- * weighted sum of class logits whose zero is a logit of ≈ 0. The maps are ≈ −10 away from objects and
- * ≈ −20 on other classes' objects, so a word whose gradient also weighs a second present class sums a
- * strongly negative value onto the named object, and some maps are negative everywhere (all zero after
- * Grad-CAM's ReLU). With "no evidence" at zero each class adds heat only where it is evidenced (caption
- * words: 92.1 % pointing on 1,000 held-out scenes, 90.5 % for the previous captioner at `cls_hidden`;
- * docs/scenes.md).
+ * It reads the class maps as non-negative evidence (`evidence.ts`): `cap_class_evidence` = ReLU(class
+ * logit + {@link EVIDENCE_FLOOR}), 16×16×24, zero where a class is absent, max-pooled and shifted back.
+ * That layer is its Grad-CAM layer, `CAPTIONER_LAYER` (caption words: 92.1 % pointing on 1,000 held-out
+ * scenes, 90.5 % for the previous captioner at `cls_hidden`; docs/scenes.md).
  * The score of word t is log p(word_t | image, words_<t) under teacher forcing (`captionWordScore`).
  */
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -46,14 +39,8 @@ import { embeddingInit, glorotInit, heInit, recurrentInit } from './init.js';
 import { applyCoordinates, createCoordinateLayers } from './coordinates.js';
 import { MAX_GROUPS, applyFirstPresent, applyGroupSlots, createGroupSlotLayers, createOrderLayers } from './order.js';
 import { type LayerSet, call } from './layer-set.js';
+import { EVIDENCE_FLOOR, applyEvidenceFloor, createEvidenceFloorLayers } from './evidence.js';
 
-/**
- * The logit floor of the class evidence the captioner reads: below −8 a class counts as absent (sigmoid <
- * 3.4·10⁻⁴). 98.7 % of the pooled logits of held-out scenes lie below it (the maps are ≈ −10 off their
- * objects), so the evidence is zero except on and around objects. A floor of −24 (binding for 0.6 %)
- * pointed as well but left every cell ≈ 14 above zero: maps with 6 % of their mass in the boxes.
- */
-export const EVIDENCE_FLOOR = 8;
 /**
  * Default Grad-CAM layer of the captioner: `cap_class_evidence`, ReLU(class maps + {@link EVIDENCE_FLOOR}),
  * [N, 16, 16, 24], non-negative, one channel per class; the captioner reads the image only through it.
@@ -119,21 +106,8 @@ export function createCaptionerLayers(seed: number): tfl.layers.Layer[] {
     tfl.layers.dense({ name: 'cap_lm_logits', units: CAPTION_VOCAB.size, kernelInitializer: glorotInit(seed, 'cap_lm_logits') }),
     tfl.layers.dense({ name: 'cap_object_logits', units: CAPTION_VOCAB.size, useBias: false, kernelInitializer: glorotInit(seed, 'cap_object_logits') }),
     tfl.layers.add({ name: 'cap_logits' }),
-    tfl.layers.rescaling({ name: 'cap_floor_shift', scale: 1, offset: EVIDENCE_FLOOR }),
-    tfl.layers.activation({ name: CAPTIONER_LAYER, activation: 'relu' }),
-    tfl.layers.rescaling({ name: 'cap_floor_unshift', scale: 1, offset: -EVIDENCE_FLOOR }),
+    ...createEvidenceFloorLayers('cap', CAPTIONER_LAYER),
   ];
-}
-
-/**
- * The class logits floored at −{@link EVIDENCE_FLOOR}, through {@link CAPTIONER_LAYER}: from the class maps
- * [N, 16, 16, 24] (the full model; max-pooled to 8×8 between the layer and the shift back), or from the
- * max-pooled maps [N, 8, 8, 24] (`pooled`: the head on cached features). Both give the same values exactly:
- * max pooling commutes with the monotone floor.
- */
-function applyEvidenceFloor(layers: LayerSet, maps: tfl.SymbolicTensor, pooled: boolean): tfl.SymbolicTensor {
-  const evidence = call(layers, CAPTIONER_LAYER, call(layers, 'cap_floor_shift', maps));
-  return call(layers, 'cap_floor_unshift', pooled ? evidence : call(layers, 'cls_maps_pool', evidence));
 }
 
 /** Wires the captioner's layers: scene features [N, 8, 8, 24] (floored, see {@link applyEvidenceFloor}) and words [N, 16] → logits [N, 16, V] (symbolic). */
@@ -180,12 +154,12 @@ export function wordsInput(): tfl.SymbolicTensor {
 export function buildCaptioner(layers: LayerSet): tfl.LayersModel {
   const image = imageInput();
   const words = wordsInput();
-  return tfl.model({ name: 'scene_captioner', inputs: [image, words], outputs: applyCaptioner(layers, applyEvidenceFloor(layers, applyClassMaps(layers, image), false), words) });
+  return tfl.model({ name: 'scene_captioner', inputs: [image, words], outputs: applyCaptioner(layers, applyEvidenceFloor(layers, 'cap', CAPTIONER_LAYER, applyClassMaps(layers, image), false), words) });
 }
 
 /** The captioner on scene features: inputs `[features, words]` (training on cached features, fast decoding). */
 export function buildCaptionerOnFeatures(layers: LayerSet): tfl.LayersModel {
   const features = sceneFeaturesInput();
   const words = wordsInput();
-  return tfl.model({ name: 'scene_captioner_head', inputs: [features, words], outputs: applyCaptioner(layers, applyEvidenceFloor(layers, features, true), words) });
+  return tfl.model({ name: 'scene_captioner_head', inputs: [features, words], outputs: applyCaptioner(layers, applyEvidenceFloor(layers, 'cap', CAPTIONER_LAYER, features, true), words) });
 }

@@ -1,6 +1,6 @@
 /**
  * Coordinate channels (CoordConv, Liu et al. 2018; used by FiLM's VQA models) from standard layers only,
- * so that saved models need no custom layer class: a frozen 1×1 convolution with zero kernel and unit
+ * so that they need no custom layer class: a frozen 1×1 convolution with zero kernel and unit
  * bias turns any map into ones, and frozen 15×15 'same' convolutions whose kernel is 1/8 on the left half
  * of the centre row (x) or the upper half of the centre column (y) count the cells to the left or above:
  * on an 8×8 map, x = (column + 1)/8 and y = (row + 1)/8, both in [0.125, 1].

@@ -1,6 +1,6 @@
 /**
- * The generic training loop: Adam on a seeded stream of batches, a cosine learning-rate decay, and
- * a loss log. Every step's tensors are freed.
+ * The generic training loop: Adam on a seeded stream of batches, a cosine learning-rate decay, the
+ * weights' constraints (as `model.fit` applies them), and a loss log. Every step's tensors are freed.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -39,6 +39,17 @@ export function trainLoop(o: LoopOptions): LoopResult {
   const every = Math.max(1, Math.min(o.logEvery ?? 50, Math.floor(o.steps / 4)));
   const optimizer = tf.train.adam(lr0);
   const vars = o.weights.map((w) => w.read() as tf.Variable);
+  const constrained = o.weights.filter((w) => w.constraint);
+  // the optimiser updates the variables directly, past LayerVariable.write's constraint: project after each step
+  const project = () => {
+    for (const w of constrained) {
+      const v = w.read() as tf.Variable;
+      const projected = tf.tidy(() => w.constraint.apply(v));
+      v.assign(projected);
+      projected.dispose();
+    }
+  };
+  project();
   const losses: number[] = [];
   const t0 = performance.now();
   const c0 = process.cpuUsage();
@@ -48,6 +59,7 @@ export function trainLoop(o: LoopOptions): LoopResult {
     const lr = lr1 + 0.5 * (lr0 - lr1) * (1 + Math.cos((Math.PI * step) / Math.max(1, o.steps)));
     (optimizer as unknown as { learningRate: number }).learningRate = lr;
     const loss = optimizer.minimize(() => o.loss(step), true, vars)!;
+    project();
     acc += loss.dataSync()[0]!;
     n++;
     loss.dispose();
