@@ -103,7 +103,8 @@ const fill = (text) =>
     .replaceAll('{{CAPTIONER_LAYER}}', CAPTIONER_LAYER)
     .replaceAll('{{VQA_LAYER}}', VQA_LAYER)
     .replaceAll('{{CAPTION_POINTING}}', pointingOf('caption', 'gradcam'))
-    .replaceAll('{{CAPTION_ABLATION_POINTING}}', pointingOf('caption', 'ablationcam'));
+    .replaceAll('{{CAPTION_ABLATION_POINTING}}', pointingOf('caption', 'ablationcam'))
+    .replaceAll('{{VQA_POINTING}}', pointingOf('vqa', 'gradcam'));
 writeFileSync(docsPath, fill(template));
 
 // README: the block between the markers is regenerated.

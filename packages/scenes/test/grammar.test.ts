@@ -13,7 +13,9 @@ import {
   captionScene,
   captionTokens,
   captionWords,
+  classIndex,
   generateScene,
+  questionClasses,
   questionTokens,
   questionWords,
   rng,
@@ -116,6 +118,32 @@ describe('question grammar', () => {
         expect(ANSWER_VOCAB.has(q.answer)).toBe(true);
       }
     }
+  });
+
+  it('names the classes a question asks about: exactly the classes of the objects its answer depends on', () => {
+    const named = (text: string, family: 'non-relational' | 'counting' | 'relational' = 'non-relational') => questionClasses({ family, words: questionWords(text) });
+    const all = <T,>(xs: readonly T[], f: (x: T) => number) => xs.map(f).sort((a, b) => a - b);
+    const colours = ['red', 'green', 'blue', 'yellow', 'magenta', 'cyan'] as const;
+    expect(named('what colour is the square ?')).toEqual(all(colours, (c) => classIndex(c, 'square')));
+    expect(named('is there a green cross ?')).toEqual([classIndex('green', 'cross')]);
+    expect(named('how many blue objects are there ?', 'counting')).toEqual(all(['circle', 'square', 'triangle', 'cross'] as const, (s) => classIndex('blue', s)));
+    expect(named('how many circles are there ?', 'counting')).toEqual(all(colours, (c) => classIndex(c, 'circle')));
+    expect(named('what shape is closest to the blue circle ?', 'relational')).toBeNull();
+    let checked = 0;
+    for (let i = 0; i < 200; i++) {
+      const s = generateScene(Math.floor(Math.random() * 2 ** 32));
+      for (const q of sceneQuestions(s)) {
+        const classes = questionClasses(q);
+        if (q.family === 'relational') {
+          expect(classes).toBeNull();
+          continue;
+        }
+        const ofNamed = s.objects.filter((o) => classes!.includes(classIndex(o.colour, o.shape))).map((o) => o.id);
+        expect(ofNamed).toEqual([...q.objects].sort((a, b) => a - b));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
   });
 
   it('asks the closest-object question only when the referent is unique and the nearest is clear', () => {

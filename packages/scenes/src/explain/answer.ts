@@ -32,7 +32,7 @@ export interface SceneAnswerExplanation extends TargetMap {
 
 /**
  * Explains an answer to `question` (text or words; "color" is read as "colour") about one scene image
- * (64×64 RGB in [0, 1]): score = the answer's logit, default layer `VQA_LAYER` (`cls_hidden`, 16×16). Unknown words or
+ * (64×64 RGB in [0, 1]): score = the answer's logit, default layer `VQA_LAYER` (`vqa_class_evidence`, 16×16×24). Unknown words or
  * answers are rejected with the vocabulary listed. Leaves no tensors behind.
  */
 export async function explainSceneAnswer(

@@ -10,7 +10,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 export interface SceneExplainOptions {
   /** CAM method of `@gradcam/core` (default `gradcam`). */
   method?: MethodId;
-  /** Target layer(s); default: the model's documented layer (`CLASSIFIER_LAYER` and `VQA_LAYER` = `cls_hidden`, 16×16×64, where the class maps are computed; `CAPTIONER_LAYER` = `cap_class_evidence`, 16×16×24, the class evidence the captioner reads). */
+  /** Target layer(s); default: the model's documented layer (`CLASSIFIER_LAYER` = `cls_hidden`, 16×16×64, where the class maps are computed; `CAPTIONER_LAYER` = `cap_class_evidence` and `VQA_LAYER` = `vqa_class_evidence`, 16×16×24, the class evidence the captioner and the VQA model read). */
   layer?: string | string[];
   /** Forward batch of Score-CAM / Ablation-CAM (core default 32). */
   batchSize?: number;

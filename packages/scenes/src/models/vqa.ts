@@ -1,38 +1,47 @@
 /**
- * The VQA model: the scene features (the classifier's class maps, frozen, max-pooled to 8×8×24) and a
- * question encoder, fused by FiLM (Perez et al., 2018), plus a question-selected read of the class
- * evidence that enters the answer logits linearly.
+ * The VQA model: the scene features (the classifier's class maps, frozen, max-pooled to 8×8×24) read
+ * as non-negative class evidence (`evidence.ts`: `vqa_class_evidence` = ReLU(class logit + 8), its
+ * Grad-CAM layer `VQA_LAYER`) and as class masks (`masks.ts`: [logit > 0], gradient-free), and a
+ * question encoder; two paths into the answer softmax.
  *
  * question [N, 11] (int32, left-padded) → embedding(32, uniform ±1) → GRU(64) = q.
- * features → three FiLM blocks [conv(64) → FiLM(q) → ReLU]: the first 1×1 (`vqa_film1`, 8×8×64: the
- * objects the question selects), the second 3×3 with two coordinate channels
- * appended to its input (CoordConv, see `coordinates.ts`), the third 3×3 → concat(global average pool,
- * global max pool, a coarse layout — 1×1 conv to 4 channels → flatten → dense 32 —, q) → dense(128,
- * ReLU) = hidden. FiLM: x·γ(q) + β(q) per channel, γ and β linear in q (γ's bias starts at 1).
+ * Reasoning path, on the masks: three FiLM blocks (Perez et al., 2018) [conv(64) → FiLM(q) → ReLU], the
+ * first 1×1 (`vqa_film1`), the second 3×3 with two coordinate channels appended to its input (CoordConv,
+ * see `coordinates.ts`), the third 3×3 → concat(global average pool, global max pool, a coarse layout —
+ * 1×1 conv to 4 channels → flatten → dense 32 —, q) → dense(128, ReLU) = hidden; a count per class n
+ * (global average of a 3×3 conv (24, ReLU) over the masks). FiLM: x·γ(q) + β(q) per channel, γ and β
+ * linear in q (γ's bias starts at 1).
+ * Evidence path: per class, its evidence e (global max of ReLU(floored logit)); the question selects
+ * classes with s = sigmoid(dense(q)) (24), trained also to match the classes the question names
+ * (`questionClasses`, e.g. "how many circles?" → the six circle classes; not for relational questions).
+ * Answer logits = dense([hidden, s ⊙ n]) + dense⁺(s ⊙ e), dense⁺ with non-negative weights and no bias.
  *
- * The evidence read: per class, its evidence e (global max of ReLU(class map)) and a count feature n
- * (global average of a 3×3 conv (24, ReLU) over the class probabilities, the sigmoid of the maps: how
- * many, nearly independent of how strongly — a count read from the evidence itself gave "one" a
- * negative gradient on the counted object, as more of it looked like "two"); the question selects classes with
- * s = sigmoid(dense(q)) (24); answer logits = dense over [hidden, s ⊙ e, s ⊙ n]. Why: an answer about an
- * object ("what colour is the square?" → red, "is there a cross?" → yes, "how many circles?" → one) then
- * grows linearly with that object's own evidence, so its gradient points at the object, where the FiLM
- * path alone gives mixed-sign gradients (counting answers pointed at 44 %: more evidence of the counted
- * circle also meant "two"); absent classes, whose maps are negative everywhere, get no gradient at all
- * through the ReLU. The score of an answer is its logit; its Grad-CAM layer is `VQA_LAYER` (`cls_hidden`,
- * 16×16×64, where the class maps are computed).
+ * Why: the masks and counts are step functions of the maps (where and how many, not how strongly), so the
+ * answer's gradient reaches the class maps only through s ⊙ e with non-negative weights: an answer about
+ * an object grows with the evidence of the classes the question names, and its Grad-CAM map is a
+ * non-negative sum of those classes' evidence — on the object. With the reasoning path on the raw maps,
+ * the sign of that gradient was a draw of training: the softmax fixes only differences of logits, so
+ * "one" could fall with the counted object's evidence while "two" fell faster (counting answers pointed
+ * at 37–52 % for two training draws with the evidence floor, 81 % for the committed one without), and a
+ * learned selection left weight on classes the question does not name (docs/scenes.md).
+ * The score of an answer is its logit.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ANSWER_VOCAB, QUESTION_LENGTH, QUESTION_VOCAB } from '../grammar/vocab.js';
 import { NUM_CLASSES } from '../world/vocabulary.js';
 import { imageInput } from './encoder.js';
-import { SCENE_LAYER, applySceneFeatures, sceneFeaturesInput } from './classifier.js';
+import { applyClassMaps, sceneFeaturesInput } from './classifier.js';
 import { embeddingInit, glorotInit, heInit, recurrentInit } from './init.js';
 import { applyCoordinates, createCoordinateLayers } from './coordinates.js';
 import { type LayerSet, call } from './layer-set.js';
+import { applyEvidenceFloor, createEvidenceFloorLayers } from './evidence.js';
+import { classMasks } from './masks.js';
 
-/** Default Grad-CAM layer of the VQA model: {@link SCENE_LAYER} (16×16×64), where the class maps it reads are computed. */
-export const VQA_LAYER = SCENE_LAYER;
+/**
+ * Default Grad-CAM layer of the VQA model: `vqa_class_evidence`, ReLU(class maps + 8), [N, 16, 16, 24],
+ * non-negative, one channel per class; the model reads the image only through it.
+ */
+export const VQA_LAYER = 'vqa_class_evidence';
 const CH = 64;
 /** The FiLM blocks: kernel size, and whether coordinate channels join the block's input. */
 const FILM_BLOCKS = [
@@ -44,6 +53,8 @@ const FILM_BLOCKS = [
 /** Creates the VQA model's own layers (after the encoder) with weights initialised from `seed`. */
 export function createVqaLayers(seed: number): tfl.layers.Layer[] {
   return [
+    ...createEvidenceFloorLayers('vqa', VQA_LAYER),
+    classMasks('vqa_masks'),
     tfl.layers.embedding({ name: 'vqa_embed', inputDim: QUESTION_VOCAB.size, outputDim: 32, embeddingsInitializer: embeddingInit(seed, 'vqa_embed', 1) }),
     tfl.layers.gru({ name: 'vqa_question', units: 64, kernelInitializer: glorotInit(seed, 'vqa_question'), recurrentInitializer: recurrentInit(seed, 'vqa_question') }),
     ...createCoordinateLayers('vqa'),
@@ -67,7 +78,6 @@ export function createVqaLayers(seed: number): tfl.layers.Layer[] {
     tfl.layers.dense({ name: 'vqa_hidden', units: 128, activation: 'relu', kernelInitializer: heInit(seed, 'vqa_hidden') }),
     tfl.layers.activation({ name: 'vqa_relu', activation: 'relu' }),
     tfl.layers.globalMaxPooling2d({ name: 'vqa_evidence' }),
-    tfl.layers.activation({ name: 'vqa_probs', activation: 'sigmoid' }),
     tfl.layers.conv2d({ name: 'vqa_count_conv', filters: NUM_CLASSES, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: heInit(seed, 'vqa_count_conv') }),
     tfl.layers.globalAveragePooling2d({ name: 'vqa_count' }),
     tfl.layers.dense({ name: 'vqa_select', units: NUM_CLASSES, activation: 'sigmoid', kernelInitializer: glorotInit(seed, 'vqa_select') }),
@@ -75,16 +85,30 @@ export function createVqaLayers(seed: number): tfl.layers.Layer[] {
     tfl.layers.multiply({ name: 'vqa_selected_count' }),
     tfl.layers.concatenate({ name: 'vqa_answer_in' }),
     tfl.layers.dense({ name: 'vqa_logits', units: ANSWER_VOCAB.size, kernelInitializer: glorotInit(seed, 'vqa_logits') }),
+    tfl.layers.dense({
+      name: 'vqa_evidence_logits',
+      units: ANSWER_VOCAB.size,
+      useBias: false,
+      kernelConstraint: 'nonNeg',
+      kernelInitializer: glorotInit(seed, 'vqa_evidence_logits'),
+    }),
+    tfl.layers.add({ name: 'vqa_answer' }),
   ];
 }
 
-/** Wires the VQA layers: scene features [N, 8, 8, 24] and question [N, 11] → answer logits [N, |ANSWER_VOCAB|] (symbolic). */
-export function applyVqa(layers: LayerSet, features: tfl.SymbolicTensor, question: tfl.SymbolicTensor): tfl.SymbolicTensor {
+/** The VQA model's two outputs (symbolic): answer logits [N, |ANSWER_VOCAB|] and the question's class selection s [N, 24] in (0, 1). */
+export interface VqaOutputs {
+  logits: tfl.SymbolicTensor;
+  selection: tfl.SymbolicTensor;
+}
+
+/** Wires the VQA layers: floored scene features [N, 8, 8, 24] (see `applyEvidenceFloor`) and question [N, 11] → {@link VqaOutputs}. */
+export function applyVqa(layers: LayerSet, features: tfl.SymbolicTensor, question: tfl.SymbolicTensor): VqaOutputs {
   const q = call(layers, 'vqa_question', call(layers, 'vqa_embed', question));
-  const { x: cx, y: cy } = applyCoordinates(layers, 'vqa', features);
-  // the FiLM blocks read the raw class logits: normalised inputs (sigmoid, batch norm) answer as well but
-  // localise far worse (Grad-CAM pointing 59 % and 35 % against 76 % in session-2 experiments)
-  let x = features;
+  const masks = call(layers, 'vqa_masks', features);
+  // the reasoning path: FiLM on the masks (no gradient to the maps, see the module comment)
+  const { x: cx, y: cy } = applyCoordinates(layers, 'vqa', masks);
+  let x = masks;
   for (const { i, coords } of FILM_BLOCKS) {
     const input = coords ? call(layers, 'vqa_with_coords', [x, cx, cy]) : x;
     const g = call(layers, `vqa_gamma${i}_map`, call(layers, `vqa_gamma${i}`, q));
@@ -95,13 +119,17 @@ export function applyVqa(layers: LayerSet, features: tfl.SymbolicTensor, questio
   const layout = call(layers, 'vqa_layout', call(layers, 'vqa_layout_flat', call(layers, 'vqa_layout_conv', x)));
   const pooled = call(layers, 'vqa_pooled', [call(layers, 'vqa_gap', x), call(layers, 'vqa_gmp', x), layout, q]);
   const hidden = call(layers, 'vqa_hidden', pooled);
-  // the question-selected evidence and counts, linear into the logits (see the module comment)
-  const evidence = call(layers, 'vqa_relu', features);
-  const e = call(layers, 'vqa_evidence', evidence);
-  const n = call(layers, 'vqa_count', call(layers, 'vqa_count_conv', call(layers, 'vqa_probs', features)));
-  const select = call(layers, 'vqa_select', q);
-  const read = [call(layers, 'vqa_selected_evidence', [select, e]), call(layers, 'vqa_selected_count', [select, n])];
-  return call(layers, 'vqa_logits', call(layers, 'vqa_answer_in', [hidden, ...read]));
+  const n = call(layers, 'vqa_count', call(layers, 'vqa_count_conv', masks));
+  // the evidence path: the question-selected evidence, into the logits with non-negative weights
+  const e = call(layers, 'vqa_evidence', call(layers, 'vqa_relu', features));
+  const selection = call(layers, 'vqa_select', q);
+  const counts = call(layers, 'vqa_selected_count', [selection, n]);
+  const evidence = call(layers, 'vqa_selected_evidence', [selection, e]);
+  const logits = call(layers, 'vqa_answer', [
+    call(layers, 'vqa_logits', call(layers, 'vqa_answer_in', [hidden, counts])),
+    call(layers, 'vqa_evidence_logits', evidence),
+  ]);
+  return { logits, selection };
 }
 
 /** The question input [null, 11], int32 token indices of `QUESTION_VOCAB`, left-padded. */
@@ -113,12 +141,17 @@ export function questionInput(): tfl.SymbolicTensor {
 export function buildVqa(layers: LayerSet): tfl.LayersModel {
   const image = imageInput();
   const question = questionInput();
-  return tfl.model({ name: 'scene_vqa', inputs: [image, question], outputs: applyVqa(layers, applySceneFeatures(layers, image), question) });
+  const features = applyEvidenceFloor(layers, 'vqa', VQA_LAYER, applyClassMaps(layers, image), false);
+  return tfl.model({ name: 'scene_vqa', inputs: [image, question], outputs: applyVqa(layers, features, question).logits });
 }
 
-/** The VQA model on encoder features: inputs `[features, question]` (training on cached features). */
+/**
+ * The VQA model on encoder features (training on cached features): inputs `[features, question]`,
+ * outputs `[answer logits, selection]` ({@link VqaOutputs}).
+ */
 export function buildVqaOnFeatures(layers: LayerSet): tfl.LayersModel {
   const features = sceneFeaturesInput();
   const question = questionInput();
-  return tfl.model({ name: 'scene_vqa_head', inputs: [features, question], outputs: applyVqa(layers, features, question) });
+  const { logits, selection } = applyVqa(layers, applyEvidenceFloor(layers, 'vqa', VQA_LAYER, features, true), question);
+  return tfl.model({ name: 'scene_vqa_head', inputs: [features, question], outputs: [logits, selection] });
 }

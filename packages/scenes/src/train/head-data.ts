@@ -86,6 +86,8 @@ export function prepareHeadData(features: tfl.LayersModel, seeds: readonly numbe
       scene: concat(questions.map((q) => q.scene)),
       questions: concat(questions.map((q) => q.questions)),
       answers,
+      selection: concat(questions.map((q) => q.selection)),
+      selectionWeight: concat(questions.map((q) => q.selectionWeight)),
     },
   };
 }
