@@ -73,6 +73,14 @@ describe.skipIf(!TRAINED)('the captioner reads the class evidence', () => {
   });
 });
 
+describe.skipIf(!TRAINED)('loading the committed models', () => {
+  it('leaves tf.memory().numTensors as it found it once the models are disposed (no layer leaks on load)', async () => {
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 2; i++) for (const m of Object.values(await loadSceneModels())) m.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
 describe.skipIf(!TRAINED)('the VQA model reads the class evidence', () => {
   // 24 held-out scenes, 4 questions each, as one batch
   const batch = () => {

@@ -12,6 +12,7 @@ import { TINY_TRAINING as TINY, saveSceneModels, trainSceneModels, useFastTraini
 import { buildClassifier, createClassifierLayers } from '../src/models/classifier.js';
 import { createEncoderLayers } from '../src/models/encoder.js';
 import { layerSetOf } from '../src/models/layer-set.js';
+import { NON_NEGATIVE_LAYER } from '../src/models/vqa.js';
 import { classifierLoss, trainClassifier } from '../src/train/classifier.js';
 import { trainLoop } from '../src/train/loop.js';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -65,6 +66,10 @@ describe('training', () => {
       expect(wa.length).toBe(wb.length);
       wa.forEach((w, i) => expect(tf.tidy(() => tf.max(tf.abs(tf.sub(w, wb[i]!))).dataSync()[0])).toBe(0));
     }
+    // The VQA model's evidence → answer kernel starts half negative (Glorot) and is projected to ≥ 0 at every step.
+    const kernel = a.models.vqa.getLayer(NON_NEGATIVE_LAYER).getWeights()[0]!;
+    expect(tf.tidy(() => tf.min(kernel).dataSync()[0])).toBe(0);
+    expect(tf.tidy(() => tf.max(kernel).dataSync()[0])).toBeGreaterThan(0);
     // The encoder is shared: the captioner's copy equals the classifier's.
     const enc = (m: typeof a.models.classifier) => m.getLayer('enc_conv2').getWeights()[0]!;
     expect(tf.tidy(() => tf.max(tf.abs(tf.sub(enc(a.models.classifier), enc(a.models.captioner)))).dataSync()[0])).toBe(0);

@@ -43,6 +43,11 @@ import { classMasks } from './masks.js';
  */
 export const VQA_LAYER = 'vqa_class_evidence';
 const CH = 64;
+/**
+ * The dense layer from the selected evidence to the answer logits, whose kernel training keeps ≥ 0
+ * (projected after every step, see `train/vqa.ts`; not a layer constraint, which tfjs leaks on load).
+ */
+export const NON_NEGATIVE_LAYER = 'vqa_evidence_logits';
 /** The FiLM blocks: kernel size, and whether coordinate channels join the block's input. */
 const FILM_BLOCKS = [
   { i: 1, kernel: 1, coords: false },
@@ -85,13 +90,7 @@ export function createVqaLayers(seed: number): tfl.layers.Layer[] {
     tfl.layers.multiply({ name: 'vqa_selected_count' }),
     tfl.layers.concatenate({ name: 'vqa_answer_in' }),
     tfl.layers.dense({ name: 'vqa_logits', units: ANSWER_VOCAB.size, kernelInitializer: glorotInit(seed, 'vqa_logits') }),
-    tfl.layers.dense({
-      name: 'vqa_evidence_logits',
-      units: ANSWER_VOCAB.size,
-      useBias: false,
-      kernelConstraint: 'nonNeg',
-      kernelInitializer: glorotInit(seed, 'vqa_evidence_logits'),
-    }),
+    tfl.layers.dense({ name: NON_NEGATIVE_LAYER, units: ANSWER_VOCAB.size, useBias: false, kernelInitializer: glorotInit(seed, NON_NEGATIVE_LAYER) }),
     tfl.layers.add({ name: 'vqa_answer' }),
   ];
 }
@@ -127,7 +126,7 @@ export function applyVqa(layers: LayerSet, features: tfl.SymbolicTensor, questio
   const evidence = call(layers, 'vqa_selected_evidence', [selection, e]);
   const logits = call(layers, 'vqa_answer', [
     call(layers, 'vqa_logits', call(layers, 'vqa_answer_in', [hidden, counts])),
-    call(layers, 'vqa_evidence_logits', evidence),
+    call(layers, NON_NEGATIVE_LAYER, evidence),
   ]);
   return { logits, selection };
 }

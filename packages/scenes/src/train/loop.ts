@@ -1,6 +1,6 @@
 /**
- * The generic training loop: Adam on a seeded stream of batches, a cosine learning-rate decay, the
- * weights' constraints (as `model.fit` applies them), and a loss log. Every step's tensors are freed.
+ * The generic training loop: Adam on a seeded stream of batches, a cosine learning-rate decay,
+ * constraints projected after every step, and a loss log. Every step's tensors are freed.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -21,6 +21,14 @@ export interface LoopOptions {
   log?: (step: number, meanLoss: number) => void;
   /** Default 50, at most a quarter of the steps (so a short run still logs a first and a last window). */
   logEvery?: number;
+  /**
+   * Projections applied to weights before the first step and after every step (the optimiser updates
+   * the variables directly, past `LayerVariable.write`). Default: the weights' own layer constraints,
+   * as `model.fit` applies them. A model that keeps a constraint in its layer config leaks a tensor each
+   * time it is loaded (tfjs-layers 4.22 `LayerVariable.write` does not free the constraint's output), so
+   * the scene models pass theirs here instead (e.g. the VQA model's non-negative evidence weights).
+   */
+  constraints?: ReadonlyArray<{ weight: tfl.LayerVariable; apply: (w: tf.Tensor) => tf.Tensor }>;
 }
 
 /** Result of {@link trainLoop}. */
@@ -39,12 +47,11 @@ export function trainLoop(o: LoopOptions): LoopResult {
   const every = Math.max(1, Math.min(o.logEvery ?? 50, Math.floor(o.steps / 4)));
   const optimizer = tf.train.adam(lr0);
   const vars = o.weights.map((w) => w.read() as tf.Variable);
-  const constrained = o.weights.filter((w) => w.constraint);
-  // the optimiser updates the variables directly, past LayerVariable.write's constraint: project after each step
+  const constraints = o.constraints ?? o.weights.filter((w) => w.constraint).map((w) => ({ weight: w, apply: (t: tf.Tensor) => w.constraint.apply(t) }));
   const project = () => {
-    for (const w of constrained) {
-      const v = w.read() as tf.Variable;
-      const projected = tf.tidy(() => w.constraint.apply(v));
+    for (const { weight, apply } of constraints) {
+      const v = weight.read() as tf.Variable;
+      const projected = tf.tidy(() => apply(v));
       v.assign(projected);
       projected.dispose();
     }

@@ -10,6 +10,7 @@ import { answerIndex, questionTokens } from '../grammar/tokens.js';
 import { ANSWER_VOCAB, QUESTION_LENGTH } from '../grammar/vocab.js';
 import { selectionTargets } from '../grammar/selection.js';
 import { NUM_CLASSES } from '../world/vocabulary.js';
+import { NON_NEGATIVE_LAYER } from '../models/vqa.js';
 import { mixSeed, rng } from '../world/rng.js';
 import type { Scene } from '../world/scene.js';
 import { type FeatureCache, featureBatch } from './features.js';
@@ -82,14 +83,16 @@ export interface VqaTraining {
   log?: (step: number, loss: number) => void;
 }
 
-/** Trains the VQA-on-features model's weights on random batches of questions. */
+/** Trains the VQA-on-features model's weights on random batches of questions; the evidence → answer kernel stays ≥ 0 (ReLU after every step). */
 export function trainVqa(model: tfl.LayersModel, features: FeatureCache, data: VqaData, o: VqaTraining): LoopResult {
   const b = o.batchSize ?? 64;
   const r = rng(o.seed);
+  const kernel = model.getLayer(NON_NEGATIVE_LAYER).trainableWeights[0]!;
   return trainLoop({
     steps: o.steps,
     learningRate: o.learningRate ?? 2e-3,
     weights: model.trainableWeights,
+    constraints: [{ weight: kernel, apply: (w) => tf.relu(w) }],
     loss: () => vqaLoss(model, features, data, Array.from({ length: b }, () => Math.floor(r() * data.count))),
     ...(o.log ? { log: o.log } : {}),
   });
