@@ -156,6 +156,8 @@ export async function explainCaption(image: ImageInput | SceneImageLike, options
         targets: [targets],
         ...(options.method ? { method: options.method } : {}),
         ...(options.counterfactual ? { counterfactual: true } : {}),
+        // log p(word) is negative: Ablation-CAM divides its drop by |score|, not the signed score (which flips every weight)
+        ablationDivisor: 'magnitude',
       });
       try {
         const [, h, w] = r.maps.shape;

@@ -30,6 +30,13 @@ export interface ExplainOptions {
   /** Batch size of the forward passes of Score-CAM and Ablation-CAM (default 32). */
   batchSize?: number;
   /**
+   * What Ablation-CAM divides the score drop by: `'score'` (default), (y − y_c)/y as the paper and
+   * pytorch-grad-cam; `'magnitude'`, (y − y_c)/|y|, which keeps a channel whose removal lowers the score
+   * positive when the score is negative (e.g. a log-probability), where `'score'` flips every weight.
+   * Identical for positive scores; a score of 0 divides by 1 in both.
+   */
+  ablationDivisor?: 'score' | 'magnitude';
+  /**
    * Score-CAM only: mask with the N channels of highest spatial variance instead of all C (Faster
    * Score-CAM); the others get weight 0. Default: all channels (pytorch-grad-cam's Score-CAM).
    */
@@ -139,6 +146,7 @@ function runLayer(
       images,
       eigenSmooth: options.eigenSmooth ?? false,
       batchSize: options.batchSize ?? 32,
+      ablationDivisor: options.ablationDivisor ?? 'score',
       ...(options.maxChannels !== undefined ? { maxChannels: options.maxChannels } : {}),
       scores,
       headScores(acts, item, rowIdx) {
@@ -214,6 +222,9 @@ export function explainSync(model: Explainable, input: tf.Tensor | tf.Tensor[], 
   }
   if (options.batchSize !== undefined && !(Number.isInteger(options.batchSize) && options.batchSize > 0)) {
     throw new GradCamError(`batchSize must be a positive integer; got ${options.batchSize}`);
+  }
+  if (options.ablationDivisor !== undefined && options.ablationDivisor !== 'score' && options.ablationDivisor !== 'magnitude') {
+    throw new GradCamError(`ablationDivisor must be 'score' or 'magnitude'; got '${String(options.ablationDivisor)}'`);
   }
   if (options.maxChannels !== undefined && !(Number.isInteger(options.maxChannels) && options.maxChannels > 0)) {
     throw new GradCamError(`maxChannels must be a positive integer; got ${options.maxChannels}`);

@@ -150,6 +150,25 @@ describe.each(['cpu', 'wasm'] as const)('exact values on %s', (backend) => {
       w.forEach((v, i) => expect(r.weights![i]).toBeCloseTo(v, 6));
       post(weighted(w[0]!, w[1]!)).forEach((v, i) => expect(r.maps[i]).toBeCloseTo(v, 6));
     });
+    it("ablation-cam on a negative score: 'score' divides by it (every weight as for +y, pytorch-grad-cam), 'magnitude' by |y|", async () => {
+      const w = ablationWeights();
+      const negated = (o: unknown) => tf.neg(tf.reshape(tf.slice(o as tf.Tensor, [0, 0], [-1, 1]), [-1]));
+      const signed = await run('ablationcam', { targets: negated });
+      expect(signed.scores[0]).toBeCloseTo(-4, 6);
+      w.forEach((v, i) => expect(signed.weights![i]).toBeCloseTo(v, 6));
+      const magnitude = await run('ablationcam', { targets: negated, ablationDivisor: 'magnitude' });
+      w.forEach((v, i) => expect(magnitude.weights![i]).toBeCloseTo(-v, 6));
+      post(weighted(-w[0]!, -w[1]!)).forEach((v, i) => expect(magnitude.maps[i]).toBeCloseTo(v, 6));
+      // a zero score divides by 1: zero weights, an all-zero map, no NaN
+      const zero = await run('ablationcam', { targets: (o: unknown) => tf.mul(tf.reshape(tf.slice(o as tf.Tensor, [0, 0], [-1, 1]), [-1]), 0) });
+      expect(zero.weights).toEqual([0, 0]);
+      expect(zero.maps.every((v) => v === 0)).toBe(true);
+      const x = input();
+      await expect(explain(models[kind](), x, { method: 'ablationcam', layer: 'a', targets: 0, ablationDivisor: 'abs' as 'score' })).rejects.toThrow(
+        /ablationDivisor must be 'score' or 'magnitude'; got 'abs'/,
+      );
+      x.dispose();
+    });
     it('eigen-cam: projection on the first principal component', async () => {
       const raw = eigenRaw();
       const r = await run('eigencam');

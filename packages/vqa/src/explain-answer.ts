@@ -173,6 +173,8 @@ export async function explainAnswer(image: ImageInput | SceneImageLike, question
         targets: [answers.map((_, k) => answerScore(k, scoreKind))],
         ...(options.method ? { method: options.method } : {}),
         ...(options.counterfactual ? { counterfactual: true } : {}),
+        // a CLIP logit or log-probability may be negative: Ablation-CAM divides its drop by |score| (identical for positive scores)
+        ablationDivisor: 'magnitude',
       });
       let logits: number[];
       try {

@@ -4,7 +4,9 @@ import { type CamMethod, channelWeightedCam, chunkedScores, rowsByItem } from '.
 /**
  * Ablation-CAM (Desai & Ramaswamy, WACV 2020): channel weight = relative score drop when that
  * channel is set to zero, (y − y_ablated_c) / y, as pytorch-grad-cam's AblationCAM (all channels
- * ablated). Only the head runs, once per channel, in batches of `batchSize`. No gradients.
+ * ablated), or (y − y_ablated_c) / |y| with `ablationDivisor: 'magnitude'` (a negative score then keeps
+ * its weights' signs); a score of 0 divides by 1. Only the head runs, once per channel, in batches of
+ * `batchSize`. No gradients.
  * Difference: pytorch-grad-cam ablates with `min − 1e7` when a layer's minimum is not 0; gradcam
  * always uses the paper's zero (identical for ReLU layers).
  */
@@ -26,7 +28,9 @@ export const ablationCam: CamMethod = {
       rowIdx.forEach((r, j) => {
         weightRows[r] = tf.tidy(() => {
           const y = tf.slice(ctx.scores, [r], [1]);
-          return tf.div(tf.sub(y, tf.reshape(tf.slice(ablated, [0, j], [-1, 1]), [c])), y) as tf.Tensor1D;
+          const d = ctx.ablationDivisor === 'magnitude' ? tf.abs(y) : y;
+          const divisor = tf.where(tf.equal(d, 0), tf.onesLike(d), d);
+          return tf.div(tf.sub(y, tf.reshape(tf.slice(ablated, [0, j], [-1, 1]), [c])), divisor) as tf.Tensor1D;
         });
       });
       ablated.dispose();

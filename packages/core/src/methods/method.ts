@@ -17,6 +17,8 @@ export interface CamContext {
   eigenSmooth: boolean;
   /** Batch size for methods that run the model many times (Score-CAM, Ablation-CAM). */
   batchSize: number;
+  /** Ablation-CAM's divisor of the score drop: the signed score or its magnitude (see `ExplainOptions.ablationDivisor`). */
+  ablationDivisor: 'score' | 'magnitude';
   /** Score-CAM: score only this many channels, those of highest spatial variance (Faster Score-CAM); undefined: all. */
   maxChannels?: number;
   /** Target scores of the unmodified rows, [M]. */

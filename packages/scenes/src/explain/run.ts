@@ -38,6 +38,8 @@ export async function explainMaps(
       layer,
       targets,
       method: options.method ?? 'gradcam',
+      // Ablation-CAM: the caption score, log p(word), is negative; dividing the drop by it would flip every weight
+      ablationDivisor: 'magnitude',
       ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     });
     try {
