@@ -79,6 +79,8 @@ export async function explainClassification(classifier: Classifier, image: tf.Te
       targets: [indices],
       ...(options.method ? { method: options.method } : {}),
       ...(options.counterfactual ? { counterfactual: true } : {}),
+      // a logit may be negative (a class the model rules out): Ablation-CAM divides its drop by |score|
+      ablationDivisor: 'magnitude',
     });
     try {
       const [m, h, w] = r.maps.shape;

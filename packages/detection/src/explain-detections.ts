@@ -75,6 +75,8 @@ export async function explainDetections(detector: Detector, image: tf.Tensor3D, 
         ...(options.method ? { method: options.method } : {}),
         ...(options.counterfactual ? { counterfactual: true } : {}),
         ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        // a detector's score may be a raw logit, negative below p = 0.5: Ablation-CAM divides its drop by |score|
+        ablationDivisor: 'magnitude',
       });
     } catch (e) {
       // The engine's error names the layer; a detector also knows which layer every head reads.
