@@ -36,6 +36,9 @@ import {
 
 let models: SceneModels;
 const runSeed = Math.floor(Math.random() * 2 ** 31);
+/** The output of `model`'s layer `layer` on `inputs`: the model's first inputs (the image, and the tokens when the layer needs them). */
+const layerOutput = (model: tfl.LayersModel, layer: string, inputs: tf.Tensor | tf.Tensor[]) =>
+  tfl.model({ inputs: model.inputs.slice(0, Array.isArray(inputs) ? inputs.length : 1), outputs: model.getLayer(layer).output as tfl.SymbolicTensor }).predict(inputs) as tf.Tensor;
 const heldOut = (n: number, salt: number) => Array.from({ length: n }, (_, i) => generateScene(heldOutSeed(runSeed + salt, i)));
 
 beforeAll(async () => {
@@ -54,10 +57,8 @@ describe.skipIf(!TRAINED)('the captioner reads the class evidence', () => {
     const before = tf.memory().numTensors;
     tf.tidy(() => {
       const images = scenesToTensor(heldOut(6, 4));
-      const output = (model: tfl.LayersModel, layer: string) =>
-        tfl.model({ inputs: model.inputs[0]!, outputs: model.getLayer(layer).output as tfl.SymbolicTensor }).predict(images) as tf.Tensor;
-      const maps = output(models.classifier, CLASS_MAPS);
-      const evidence = output(models.captioner, CAPTIONER_LAYER);
+      const maps = layerOutput(models.classifier, CLASS_MAPS, images);
+      const evidence = layerOutput(models.captioner, CAPTIONER_LAYER, images);
       expect(tf.max(tf.abs(tf.sub(evidence, tf.relu(tf.add(maps, EVIDENCE_FLOOR))))).dataSync()[0]).toBeLessThan(1e-4);
       // the floor binds somewhere (a class certainly absent at some cell) and objects stay far above it
       expect(tf.min(evidence).dataSync()[0]).toBe(0);
@@ -95,7 +96,7 @@ describe.skipIf(!TRAINED)('the VQA model reads the class evidence', () => {
     const before = tf.memory().numTensors;
     tf.tidy(() => {
       const { images, questions } = batch();
-      const maps = tfl.model({ inputs: models.classifier.inputs[0]!, outputs: models.classifier.getLayer(CLASS_MAPS).output as tfl.SymbolicTensor }).predict(images) as tf.Tensor;
+      const maps = layerOutput(models.classifier, CLASS_MAPS, images);
       const [cut] = cutModel(models.vqa, VQA_LAYER);
       const { activations, state } = cut!.trunk([images, questions]);
       expect(tf.max(tf.abs(tf.sub(activations, tf.relu(tf.add(maps, EVIDENCE_FLOOR))))).dataSync()[0]).toBeLessThan(1e-4);
@@ -112,8 +113,7 @@ describe.skipIf(!TRAINED)('the VQA model reads the class evidence', () => {
 
   it('its question selection picks exactly the classes a non-relational question names (s > 0.5)', () => {
     const { qs, images, questions } = batch();
-    const selectModel = tfl.model({ inputs: models.vqa.inputs, outputs: models.vqa.getLayer('vqa_select').output as tfl.SymbolicTensor });
-    const s = tf.tidy(() => (selectModel.predict([images, questions]) as tf.Tensor).arraySync() as number[][]);
+    const s = tf.tidy(() => layerOutput(models.vqa, 'vqa_select', [images, questions]).arraySync() as number[][]);
     tf.dispose([images, questions]);
     let named = 0;
     let exact = 0;

@@ -39,13 +39,13 @@ import { embeddingInit, glorotInit, heInit, recurrentInit } from './init.js';
 import { applyCoordinates, createCoordinateLayers } from './coordinates.js';
 import { MAX_GROUPS, applyFirstPresent, applyGroupSlots, createGroupSlotLayers, createOrderLayers } from './order.js';
 import { type LayerSet, call } from './layer-set.js';
-import { EVIDENCE_FLOOR, applyEvidenceFloor, createEvidenceFloorLayers } from './evidence.js';
+import { EVIDENCE_FLOOR, applyEvidenceFloor, createEvidenceFloorLayers, evidenceLayerName } from './evidence.js';
 
 /**
  * Default Grad-CAM layer of the captioner: `cap_class_evidence`, ReLU(class maps + {@link EVIDENCE_FLOOR}),
  * [N, 16, 16, 24], non-negative, one channel per class; the captioner reads the image only through it.
  */
-export const CAPTIONER_LAYER = 'cap_class_evidence';
+export const CAPTIONER_LAYER = evidenceLayerName('cap');
 /** Width of the image vector and of the GRU state. */
 export const CAPTIONER_UNITS = 96;
 
@@ -106,7 +106,7 @@ export function createCaptionerLayers(seed: number): tfl.layers.Layer[] {
     tfl.layers.dense({ name: 'cap_lm_logits', units: CAPTION_VOCAB.size, kernelInitializer: glorotInit(seed, 'cap_lm_logits') }),
     tfl.layers.dense({ name: 'cap_object_logits', units: CAPTION_VOCAB.size, useBias: false, kernelInitializer: glorotInit(seed, 'cap_object_logits') }),
     tfl.layers.add({ name: 'cap_logits' }),
-    ...createEvidenceFloorLayers('cap', CAPTIONER_LAYER),
+    ...createEvidenceFloorLayers('cap'),
   ];
 }
 
@@ -154,12 +154,12 @@ export function wordsInput(): tfl.SymbolicTensor {
 export function buildCaptioner(layers: LayerSet): tfl.LayersModel {
   const image = imageInput();
   const words = wordsInput();
-  return tfl.model({ name: 'scene_captioner', inputs: [image, words], outputs: applyCaptioner(layers, applyEvidenceFloor(layers, 'cap', CAPTIONER_LAYER, applyClassMaps(layers, image), false), words) });
+  return tfl.model({ name: 'scene_captioner', inputs: [image, words], outputs: applyCaptioner(layers, applyEvidenceFloor(layers, 'cap', applyClassMaps(layers, image), false), words) });
 }
 
 /** The captioner on scene features: inputs `[features, words]` (training on cached features, fast decoding). */
 export function buildCaptionerOnFeatures(layers: LayerSet): tfl.LayersModel {
   const features = sceneFeaturesInput();
   const words = wordsInput();
-  return tfl.model({ name: 'scene_captioner_head', inputs: [features, words], outputs: applyCaptioner(layers, applyEvidenceFloor(layers, 'cap', CAPTIONER_LAYER, features, true), words) });
+  return tfl.model({ name: 'scene_captioner_head', inputs: [features, words], outputs: applyCaptioner(layers, applyEvidenceFloor(layers, 'cap', features, true), words) });
 }

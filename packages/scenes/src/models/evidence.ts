@@ -22,11 +22,16 @@ import { type LayerSet, call } from './layer-set.js';
  */
 export const EVIDENCE_FLOOR = 8;
 
-/** The three layers of a head's evidence floor: `${prefix}_floor_shift`, `evidenceLayer` (the ReLU) and `${prefix}_floor_unshift`. */
-export function createEvidenceFloorLayers(prefix: string, evidenceLayer: string): tfl.layers.Layer[] {
+/** The name of a head's evidence layer (its Grad-CAM layer): `${prefix}_class_evidence`. */
+export function evidenceLayerName(prefix: string): string {
+  return `${prefix}_class_evidence`;
+}
+
+/** The three layers of a head's evidence floor: `${prefix}_floor_shift`, the evidence layer (the ReLU, {@link evidenceLayerName}) and `${prefix}_floor_unshift`. */
+export function createEvidenceFloorLayers(prefix: string): tfl.layers.Layer[] {
   return [
     tfl.layers.rescaling({ name: `${prefix}_floor_shift`, scale: 1, offset: EVIDENCE_FLOOR }),
-    tfl.layers.activation({ name: evidenceLayer, activation: 'relu' }),
+    tfl.layers.activation({ name: evidenceLayerName(prefix), activation: 'relu' }),
     tfl.layers.rescaling({ name: `${prefix}_floor_unshift`, scale: 1, offset: -EVIDENCE_FLOOR }),
   ];
 }
@@ -37,13 +42,7 @@ export function createEvidenceFloorLayers(prefix: string, evidenceLayer: string)
  * or from the max-pooled maps [N, 8, 8, 24] (`pooled`: the head on cached features). Both give the same
  * values exactly: max pooling commutes with the monotone floor.
  */
-export function applyEvidenceFloor(
-  layers: LayerSet,
-  prefix: string,
-  evidenceLayer: string,
-  maps: tfl.SymbolicTensor,
-  pooled: boolean,
-): tfl.SymbolicTensor {
-  const evidence = call(layers, evidenceLayer, call(layers, `${prefix}_floor_shift`, maps));
+export function applyEvidenceFloor(layers: LayerSet, prefix: string, maps: tfl.SymbolicTensor, pooled: boolean): tfl.SymbolicTensor {
+  const evidence = call(layers, evidenceLayerName(prefix), call(layers, `${prefix}_floor_shift`, maps));
   return call(layers, `${prefix}_floor_unshift`, pooled ? evidence : call(layers, 'cls_maps_pool', evidence));
 }

@@ -34,14 +34,14 @@ import { applyClassMaps, sceneFeaturesInput } from './classifier.js';
 import { embeddingInit, glorotInit, heInit, recurrentInit } from './init.js';
 import { applyCoordinates, createCoordinateLayers } from './coordinates.js';
 import { type LayerSet, call } from './layer-set.js';
-import { applyEvidenceFloor, createEvidenceFloorLayers } from './evidence.js';
+import { applyEvidenceFloor, createEvidenceFloorLayers, evidenceLayerName } from './evidence.js';
 import { classMasks } from './masks.js';
 
 /**
  * Default Grad-CAM layer of the VQA model: `vqa_class_evidence`, ReLU(class maps + 8), [N, 16, 16, 24],
  * non-negative, one channel per class; the model reads the image only through it.
  */
-export const VQA_LAYER = 'vqa_class_evidence';
+export const VQA_LAYER = evidenceLayerName('vqa');
 const CH = 64;
 /**
  * The dense layer from the selected evidence to the answer logits, whose kernel training keeps ≥ 0
@@ -58,7 +58,7 @@ const FILM_BLOCKS = [
 /** Creates the VQA model's own layers (after the encoder) with weights initialised from `seed`. */
 export function createVqaLayers(seed: number): tfl.layers.Layer[] {
   return [
-    ...createEvidenceFloorLayers('vqa', VQA_LAYER),
+    ...createEvidenceFloorLayers('vqa'),
     classMasks('vqa_masks'),
     tfl.layers.embedding({ name: 'vqa_embed', inputDim: QUESTION_VOCAB.size, outputDim: 32, embeddingsInitializer: embeddingInit(seed, 'vqa_embed', 1) }),
     tfl.layers.gru({ name: 'vqa_question', units: 64, kernelInitializer: glorotInit(seed, 'vqa_question'), recurrentInitializer: recurrentInit(seed, 'vqa_question') }),
@@ -140,7 +140,7 @@ export function questionInput(): tfl.SymbolicTensor {
 export function buildVqa(layers: LayerSet): tfl.LayersModel {
   const image = imageInput();
   const question = questionInput();
-  const features = applyEvidenceFloor(layers, 'vqa', VQA_LAYER, applyClassMaps(layers, image), false);
+  const features = applyEvidenceFloor(layers, 'vqa', applyClassMaps(layers, image), false);
   return tfl.model({ name: 'scene_vqa', inputs: [image, question], outputs: applyVqa(layers, features, question).logits });
 }
 
@@ -151,6 +151,6 @@ export function buildVqa(layers: LayerSet): tfl.LayersModel {
 export function buildVqaOnFeatures(layers: LayerSet): tfl.LayersModel {
   const features = sceneFeaturesInput();
   const question = questionInput();
-  const { logits, selection } = applyVqa(layers, applyEvidenceFloor(layers, 'vqa', VQA_LAYER, features, true), question);
+  const { logits, selection } = applyVqa(layers, applyEvidenceFloor(layers, 'vqa', features, true), question);
   return tfl.model({ name: 'scene_vqa_head', inputs: [features, question], outputs: [logits, selection] });
 }

@@ -64,7 +64,9 @@ export function vqaLoss(model: tfl.LayersModel, features: FeatureCache, data: Vq
     const answers = tf.oneHot(tf.tensor1d(rows.map((r) => data.answers[r]!), 'int32'), ANSWER_VOCAB.size);
     const [logits, selection] = model.apply([f, tf.tensor2d(q, [rows.length, L], 'int32')], { training: true }) as tf.Tensor[];
     const answerLoss = tf.losses.softmaxCrossEntropy(answers, logits!);
-    const target = tf.tensor2d(rows.flatMap((r) => Array.from(data.selection.subarray(r * C, (r + 1) * C))), [rows.length, C]);
+    const t = new Float32Array(rows.length * C);
+    rows.forEach((r, i) => t.set(data.selection.subarray(r * C, (r + 1) * C), i * C));
+    const target = tf.tensor2d(t, [rows.length, C]);
     const weight = tf.tensor2d(rows.map((r) => data.selectionWeight[r]!), [rows.length, 1]);
     const p = tf.clipByValue(selection!, 1e-6, 1 - 1e-6);
     const bce = tf.neg(tf.add(tf.mul(target, tf.log(p)), tf.mul(tf.sub(1, target), tf.log(tf.sub(1, p)))));
